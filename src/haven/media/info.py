@@ -1,0 +1,84 @@
+"""What Haven knows about a media file before and after decoding it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+
+@dataclass
+class MediaInfo:
+    """Container and stream facts; filled by ``probe`` and completed by the decode pass.
+
+    Sizes are in pixels. ``display_width``/``display_height`` are what a viewer sees: the coded
+    size corrected for the sample aspect ratio and turned by ``rotation`` (degrees,
+    counter-clockwise, as FFmpeg's display matrix gives it).
+    """
+
+    path: Path
+    container: str
+    video_codec: str
+    coded_width: int
+    coded_height: int
+    display_width: int
+    display_height: int
+    rotation: int
+    pixel_format: str
+    bit_depth: int
+    time_base: Fraction
+    average_frame_rate: float | None
+    declared_duration: float | None
+    has_audio: bool
+    audio_codec: str | None = None
+    audio_sample_rate: int | None = None
+    # Filled in while decoding.
+    frames_decoded: int = 0
+    first_frame_time: float | None = None
+    last_frame_time: float | None = None
+    min_frame_interval: float | None = None
+    max_frame_interval: float | None = None
+    corrupt_frames: int = 0
+    audio_seconds_decoded: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def duration(self) -> float:
+        """Seconds from the first frame to the end of the last one (the decoded duration)."""
+        if self.first_frame_time is None or self.last_frame_time is None:
+            return self.declared_duration or 0.0
+        return self.last_frame_time - self.first_frame_time + (self.nominal_frame_interval or 0.0)
+
+    @property
+    def nominal_frame_interval(self) -> float | None:
+        if self.average_frame_rate:
+            return 1.0 / self.average_frame_rate
+        return self.min_frame_interval
+
+    @property
+    def variable_frame_rate(self) -> bool:
+        """True when frame intervals differ by more than 10 % (phone video often does)."""
+        if self.min_frame_interval is None or self.max_frame_interval is None:
+            return False
+        return self.max_frame_interval > 1.1 * self.min_frame_interval
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "container": self.container,
+            "video_codec": self.video_codec,
+            "pixel_format": self.pixel_format,
+            "bit_depth": self.bit_depth,
+            "coded_width": self.coded_width,
+            "coded_height": self.coded_height,
+            "display_width": self.display_width,
+            "display_height": self.display_height,
+            "rotation": self.rotation,
+            "average_frame_rate": self.average_frame_rate,
+            "variable_frame_rate": self.variable_frame_rate,
+            "duration": round(self.duration, 6),
+            "frames_decoded": self.frames_decoded,
+            "corrupt_frames": self.corrupt_frames,
+            "has_audio": self.has_audio,
+            "audio_codec": self.audio_codec,
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,250 @@
+"""Photosensitivity mitigation: attenuate only the hazardous segments, then prove it worked.
+
+1. Scan the source with the chosen profile to find its segments.
+2. For each segment (padded so the change fades in and out), compute each pixel's adaptation
+   level, the mean linear light over the segment, from a small decode (libswscale scales it).
+3. Re-encode: frames outside every padded segment go to the encoder untouched; inside, each
+   pixel is pulled to within +-delta of its adaptation level in linear light (flashes), and
+   pattern segments are blurred through a tiny libswscale rendition. A ramp blends in and out.
+4. Scan the output. If it still fails, halve delta and try again (delta 0 freezes each
+   segment at its mean, which cannot flash). The result says whether the output passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import av
+import numpy as np
+from av.video.reformatter import VideoReformatter
+
+from haven.errors import InputError
+from haven.media import MediaSource
+from haven.pipeline import analyse
+from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
+from haven.signals.photosensitivity.colour import linearisation_table
+
+# Seconds of fade in and out around each segment: long enough that switching the attenuation
+# on is not itself a flash, short enough to leave the rest of the video alone.
+PAD_SECONDS = 0.5
+# Successive limits on the distance from the adaptation level, in linear light. 0.02 keeps a
+# luminance swing under 0.04 and a red swing under 20 on the (R-G-B)x320 scale.
+DELTAS = (0.02, 0.008, 0.0)
+# A small copy of the picture whose upscaled version has no stripes left.
+BLUR_LONG_SIDE = 32
+ADAPTATION_LONG_SIDE = 240
+# Quality of the re-encode: outside the segments the output must stay within 45 dB PSNR.
+ENCODER_OPTIONS = {"crf": "8", "preset": "fast"}
+
+Progress = Callable[[float, float], None]
+
+
+class MitigationError(InputError):
+    code = "mitigation_failed"
+
+
+@dataclass
+class Span:
+    start: float
+    end: float
+    kinds: set[str] = field(default_factory=set)
+    adaptation: np.ndarray | None = None  # (h, w, 3) float32 linear, coded orientation
+    frames: int = 0
+
+    def strength(self, t: float) -> float:
+        """0 outside the padded span, ramping to 1 over PAD_SECONDS at each end."""
+        if t < self.start - PAD_SECONDS or t > self.end + PAD_SECONDS:
+            return 0.0
+        if t < self.start:
+            return (t - (self.start - PAD_SECONDS)) / PAD_SECONDS
+        if t > self.end:
+            return ((self.end + PAD_SECONDS) - t) / PAD_SECONDS
+        return 1.0
+
+
+@dataclass
+class MitigationOutcome:
+    source_verdict: str
+    output_verdict: str
+    passes: bool
+    attempts: int
+    spans: list[tuple[float, float]]
+    output: Path
+
+    def summary(self) -> str:
+        spans = ", ".join(f"{a:.2f}-{b:.2f} s" for a, b in self.spans) or "none"
+        state = "passes" if self.passes else "STILL FAILS"
+        return (f"source {self.source_verdict}; attenuated {spans}; output {self.output}"
+                f" {state} (verdict {self.output_verdict}, {self.attempts} attempt(s))")
+
+
+def _spans_from(segments: list[dict], duration: float) -> list[Span]:
+    spans: list[Span] = []
+    for seg in segments:
+        if seg["severity"] != "fail":
+            continue
+        parts = [(seg["start"], seg["end"])]
+        if seg["loop_seam"] and seg["end"] > duration:
+            parts = [(seg["start"], duration), (0.0, seg["end"] - duration)]
+        for start, end in parts:
+            spans.append(Span(start, end, {seg["kind"]}))
+    spans.sort(key=lambda s: s.start)
+    merged: list[Span] = []
+    for span in spans:
+        if merged and span.start - PAD_SECONDS <= merged[-1].end + PAD_SECONDS:
+            merged[-1].end = max(merged[-1].end, span.end)
+            merged[-1].kinds |= span.kinds
+        else:
+            merged.append(span)
+    return merged
+
+
+def _verdict(path: Path, profile: str) -> tuple[str, list[dict], float]:
+    analyzer = PhotosensitivityAnalyzer(profile)
+    media, outputs = analyse(path, [analyzer])
+    report = outputs[analyzer.name].report
+    return report["verdict"], report["segments"], media.duration
+
+
+def _adaptation_levels(source: Path, spans: list[Span], lut: np.ndarray) -> None:
+    """Mean linear RGB of each padded span, at a small size, in coded orientation."""
+    with av.open(str(source)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        reformatter = VideoReformatter()
+        for frame in container.decode(stream):
+            t = float(frame.pts * frame.time_base)
+            for span in spans:
+                if span.strength(t) <= 0:
+                    continue
+                scale = min(1.0, ADAPTATION_LONG_SIDE / max(frame.width, frame.height))
+                small = reformatter.reformat(frame, width=max(1, round(frame.width * scale)),
+                                             height=max(1, round(frame.height * scale)),
+                                             format="rgb24", interpolation="AREA")
+                linear = lut[small.to_ndarray()]
+                span.adaptation = linear if span.adaptation is None else span.adaptation + linear
+                span.frames += 1
+    for span in spans:
+        if span.adaptation is not None:
+            span.adaptation /= span.frames
+
+
+def _upscale(linear: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Bilinear upscale of a linear-light map through libswscale (as 16-bit RGB)."""
+    codes = (np.clip(linear, 0, 1) * 65535).astype(np.uint16)
+    small = av.VideoFrame.from_ndarray(codes, format="rgb48le")
+    big = small.reformat(width=width, height=height, format="rgb48le", interpolation="BILINEAR")
+    return big.to_ndarray().astype(np.float32) / 65535.0
+
+
+def _encode_linear(linear: np.ndarray, transfer: str) -> np.ndarray:
+    """Linear RGB -> 8-bit codes in the profile's transfer."""
+    linear = np.clip(linear, 0.0, 1.0)
+    if transfer == "bt1886":
+        code = linear ** (1 / 2.4)
+    else:
+        code = np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
+    return np.clip(np.rint(code * 255.0), 0, 255).astype(np.uint8)
+
+
+def _blurred(frame: av.VideoFrame) -> np.ndarray:
+    scale = BLUR_LONG_SIDE / max(frame.width, frame.height)
+    tiny = frame.reformat(width=max(2, round(frame.width * scale)),
+                          height=max(2, round(frame.height * scale)), format="rgb24",
+                          interpolation="AREA")
+    return tiny.reformat(width=frame.width, height=frame.height, format="rgb24",
+                         interpolation="BICUBIC").to_ndarray()
+
+
+def _render(source: Path, output: Path, spans: list[Span], *, delta: float, lut: np.ndarray,
+            transfer: str, progress: Progress | None) -> None:
+    with MediaSource(source, fast_decode=False) as media:
+        info = media.info
+    with av.open(str(source)) as container, av.open(str(output), mode="w") as out:
+        video = container.streams.video[0]
+        video.thread_type = "AUTO"
+        audio = container.streams.audio[0] if container.streams.audio else None
+        rate = video.average_rate or video.guessed_rate or 30
+        encoder = out.add_stream("libx264", rate=rate)
+        encoder.width, encoder.height = video.codec_context.width, video.codec_context.height
+        encoder.pix_fmt = "yuv420p10le" if info.bit_depth > 8 else "yuv420p"
+        encoder.time_base = video.time_base
+        encoder.codec_context.time_base = video.time_base
+        encoder.options = dict(ENCODER_OPTIONS)
+        if info.rotation:
+            encoder.set_display_rotation(info.rotation)
+        audio_out = out.add_stream_from_template(audio) if audio is not None else None
+        upscaled: dict[int, np.ndarray] = {}
+        streams = [video] + ([audio] if audio is not None else [])
+        for packet in container.demux(*streams):
+            if packet.stream.type == "audio":
+                if packet.dts is not None and audio_out is not None:
+                    packet.stream = audio_out
+                    out.mux(packet)
+                continue
+            for frame in packet.decode():
+                t = float(frame.pts * frame.time_base)
+                new = _mitigated_frame(frame, t, spans, upscaled, delta=delta, lut=lut,
+                                       transfer=transfer, pixel_format=encoder.pix_fmt)
+                new.pts, new.time_base = frame.pts, frame.time_base
+                for packet_out in encoder.encode(new):
+                    out.mux(packet_out)
+                if progress is not None:
+                    progress(t, info.duration)
+        for packet_out in encoder.encode():
+            out.mux(packet_out)
+
+
+def _mitigated_frame(frame: av.VideoFrame, t: float, spans: list[Span], upscaled: dict[int, np.ndarray],
+                     *, delta: float, lut: np.ndarray, transfer: str, pixel_format: str) -> av.VideoFrame:
+    active = [(i, s, s.strength(t)) for i, s in enumerate(spans) if s.strength(t) > 0]
+    if not active:
+        return frame  # untouched: the encoder gets the decoded picture as it is
+    index, span, strength = max(active, key=lambda item: item[2])
+    rgb = frame.to_ndarray(format="rgb24")
+    linear = lut[rgb]
+    target = linear
+    if span.kinds & {"luminance", "red"} and span.adaptation is not None:
+        if index not in upscaled:
+            upscaled[index] = _upscale(span.adaptation, frame.width, frame.height)
+        adapt = upscaled[index]
+        target = adapt + np.clip(linear - adapt, -delta, delta)
+    if "pattern" in span.kinds:
+        target = np.minimum(target, lut[_blurred(frame)]) if target is not linear else lut[_blurred(frame)]
+    mixed = linear + strength * (target - linear)
+    out = av.VideoFrame.from_ndarray(_encode_linear(mixed, transfer), format="rgb24")
+    return out.reformat(format=pixel_format)
+
+
+def mitigate_photosensitivity(source: str | Path, output: str | Path, *, profile: str = "phone",
+                              progress: Progress | None = None) -> MitigationOutcome:
+    """Write ``output`` with the hazards of ``source`` attenuated; verify it by re-analysis."""
+    source, output = Path(source), Path(output)
+    if output.resolve() == source.resolve():
+        raise InputError(f"{output}: the output must not overwrite the source")
+    if output.suffix.lower() not in {".mp4", ".mov", ".mkv"}:
+        raise InputError(f"{output}: write the rendition as .mp4, .mov or .mkv")
+    analyzer = PhotosensitivityAnalyzer(profile)
+    lut = linearisation_table(analyzer.profile.transfer)
+    verdict, segments, duration = _verdict(source, profile)
+    spans = _spans_from(segments, duration)
+    _adaptation_levels(source, spans, lut)
+    attempts = 0
+    output_verdict = verdict
+    for delta in DELTAS:
+        attempts += 1
+        _render(source, output, spans, delta=delta, lut=lut, transfer=analyzer.profile.transfer,
+                progress=progress)
+        output_verdict, _, _ = _verdict(output, profile)
+        if output_verdict != "fail":
+            break
+    return MitigationOutcome(
+        source_verdict=verdict,
+        output_verdict=output_verdict,
+        passes=output_verdict != "fail",
+        attempts=attempts,
+        spans=[(s.start, s.end) for s in spans],
+        output=output,
+    )

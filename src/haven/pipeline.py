@@ -1,0 +1,121 @@
+"""The scan pipeline: one decode pass feeds every analyzer, then the policy decides.
+
+    media (decode once) -> analyzers (signals) -> policy (treatments with reasons)
+
+The command line and, later, the service call ``scan``; neither decodes or judges on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from haven.media import AudioChunk, AudioRequest, FrameRequest, MediaInfo, MediaSource
+from haven.policy import Policy, Treatment, evaluate
+from haven.signals import Analyzer, AnalyzerOutput, Signal
+from haven.signals.registry import check_declared_inputs
+
+# progress(seconds_done, seconds_total)
+ProgressCallback = Callable[[float, float], None]
+
+
+@dataclass
+class ScanResult:
+    path: Path
+    sha256: str
+    size_bytes: int
+    media: MediaInfo
+    outputs: dict[str, AnalyzerOutput]
+    analyzers: dict[str, dict[str, object]]
+    treatments: list[Treatment]
+    policy: Policy
+    elapsed_seconds: float
+    signals: list[Signal] = field(default_factory=list)
+
+
+def _namespaced(analyzer: Analyzer, request: FrameRequest) -> FrameRequest:
+    return FrameRequest(f"{analyzer.name}/{request.key}", request.long_side, request.pixel_format,
+                        request.min_interval)
+
+
+def analyse(
+    path: str | Path,
+    analyzers: Sequence[Analyzer],
+    *,
+    progress: ProgressCallback | None = None,
+) -> tuple[MediaInfo, dict[str, AnalyzerOutput]]:
+    """Decode ``path`` once and run every analyzer on it."""
+    names = [a.name for a in analyzers]
+    if len(set(names)) != len(names):
+        raise ValueError(f"each analyzer may run once per scan, got {names}")
+    for analyzer in analyzers:
+        check_declared_inputs(analyzer)
+    with MediaSource(path) as source:
+        requests: list[FrameRequest] = []
+        routes: dict[str, list[tuple[str, str]]] = {}
+        for analyzer in analyzers:
+            for request in analyzer.frame_requests():
+                full = _namespaced(analyzer, request)
+                requests.append(full)
+                routes.setdefault(analyzer.name, []).append((full.key, request.key))
+        audio_requests = [a.audio_request() for a in analyzers if a.audio_request() is not None]
+        audio: AudioRequest | None = audio_requests[0] if audio_requests else None
+        if len(set(audio_requests)) > 1:
+            raise ValueError("analyzers asked for audio in different formats")
+        runs = {a.name: a.start(source.info) for a in analyzers}
+        listeners_audio = [runs[a.name] for a in analyzers if a.audio_request() is not None]
+        total = source.info.declared_duration or 0.0
+        for item in source.decode(requests, audio):
+            if isinstance(item, AudioChunk):
+                for run in listeners_audio:
+                    run.on_audio(item)
+                continue
+            shared = item.images
+            for name, run in runs.items():
+                item.images = {mine: shared[full] for full, mine in routes.get(name, ()) if full in shared}
+                run.on_frame(item)
+            if progress is not None:
+                progress(item.time, total)
+        outputs = {name: run.finish() for name, run in runs.items()}
+        return source.info, outputs
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def scan(
+    path: str | Path,
+    analyzers: Sequence[Analyzer],
+    policy: Policy,
+    *,
+    progress: ProgressCallback | None = None,
+) -> ScanResult:
+    """Analyse a file and evaluate the policy on its signals."""
+    began = time.perf_counter()
+    path = Path(path)
+    media, outputs = analyse(path, analyzers, progress=progress)
+    sha256, size = file_digest(path)
+    signals = [signal for output in outputs.values() for signal in output.signals]
+    treatments = evaluate(policy, signals)
+    return ScanResult(
+        path=path,
+        sha256=sha256,
+        size_bytes=size,
+        media=media,
+        outputs=outputs,
+        analyzers={a.name: {"version": a.version, **a.describe()} for a in analyzers},
+        treatments=treatments,
+        policy=policy,
+        elapsed_seconds=time.perf_counter() - began,
+        signals=signals,
+    )

@@ -1,0 +1,1 @@
+"""Photosensitivity: flashes, red flashes and regular patterns that can trigger seizures."""

@@ -1,0 +1,174 @@
+"""Per-pixel transition tracking and the sliding one-second count.
+
+A *transition* is the change between a peak and the next valley (or the reverse) of a pixel's
+value over time, once it is large enough. A flash is a pair of opposing transitions. Tracking
+runs on every pixel of the analysis frame independently, so small, counter-phase or partial
+flashes are never averaged away, and sensor noise well below the threshold never confirms a peak.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from haven.signals.photosensitivity.colour import UV_DISTANCE_EPSILON, chromaticity_uv
+
+
+class TransitionTracker:
+    """Peak/valley tracking with hysteresis, one state per pixel.
+
+    Each pixel remembers the highest and lowest value since its last transition (and when it
+    reached them) and the direction of that transition. A rise is confirmed when the value
+    stands ``min_change`` above the lowest value (and, with ``dark_limit``, that darker state is
+    below it); a fall when it stands ``min_change`` below the highest (and the new, darker state
+    is below ``dark_limit``). Two rises in a row are one transition: a peak that keeps growing.
+
+    A confirmed transition is *counted* only if it took at most ``max_seconds`` from the peak or
+    valley: a slow fade moves the state on but is not a flash. Anything flashing more than three
+    times a second has transitions faster than 1/6 s, so a limit of 0.25 s loses no hazard
+    (Trace 2024 proposes 66 ms).
+    """
+
+    def __init__(self, *, min_change: float, dark_limit: float | None = None,
+                 inclusive: bool = True, max_seconds: float = 0.25):
+        self.min_change = min_change
+        self.dark_limit = dark_limit
+        self.inclusive = inclusive
+        self.max_seconds = max_seconds
+        self._high: np.ndarray | None = None
+        self._low: np.ndarray | None = None
+        self._high_time: np.ndarray | None = None
+        self._low_time: np.ndarray | None = None
+        self._direction: np.ndarray | None = None
+
+    def update(self, time: float, values: np.ndarray) -> np.ndarray | None:
+        """Feed one frame, (H, W) float32; return a bool map of counted transitions, or None."""
+        if self._high is None:
+            self._high = values.copy()
+            self._low = values.copy()
+            self._high_time = np.full(values.shape, time, dtype=np.float64)
+            self._low_time = np.full(values.shape, time, dtype=np.float64)
+            self._direction = np.zeros(values.shape, dtype=np.int8)
+            return None
+        high, low, direction = self._high, self._low, self._direction
+        new_high = values > high
+        if new_high.any():
+            high[new_high] = values[new_high]
+            self._high_time[new_high] = time
+        new_low = values < low
+        if new_low.any():
+            low[new_low] = values[new_low]
+            self._low_time[new_low] = time
+        rise_size = values - low
+        fall_size = high - values
+        if self.inclusive:
+            rise = rise_size >= self.min_change
+            fall = fall_size >= self.min_change
+        else:
+            rise = rise_size > self.min_change
+            fall = fall_size > self.min_change
+        if not (rise.any() or fall.any()):
+            return None
+        if self.dark_limit is not None:
+            rise &= low < self.dark_limit
+            fall &= values < self.dark_limit
+        rise &= direction != 1
+        fall &= direction != -1
+        changed = rise | fall
+        if not changed.any():
+            return None
+        limit = time - self.max_seconds - 1e-6
+        counted = (rise & (self._low_time >= limit)) | (fall & (self._high_time >= limit))
+        direction[rise] = 1
+        direction[fall] = -1
+        high[changed] = values[changed]
+        low[changed] = values[changed]
+        self._high_time[changed] = time
+        self._low_time[changed] = time
+        return counted if counted.any() else None
+
+
+class ChromaticityTracker:
+    """WCAG 2.2 / ISO 9241-391 red transitions: to or from saturated red, > 0.2 apart in u'v'.
+
+    Each pixel keeps an anchor state. A transition is counted when the pixel is, or its anchor
+    was, saturated red and the two differ by more than ``min_distance`` in u'v'; the anchor then
+    moves to the current state. Otherwise the anchor follows the pixel, except that a red anchor
+    is held while the pixel drifts away from red, so a slow departure still completes.
+    Frames with no red anywhere cost nothing: the chromaticity is computed only when needed.
+    """
+
+    def __init__(self, *, min_distance: float):
+        self.min_distance = min_distance
+        self._anchor_uv: np.ndarray | None = None
+        self._anchor_red: np.ndarray | None = None
+        self._previous_linear: np.ndarray | None = None
+
+    def update(self, linear_rgb: np.ndarray, red_state: np.ndarray) -> np.ndarray | None:
+        """Feed one frame: (H, W, 3) linear RGB and its (H, W) saturated-red map."""
+        uv_of = chromaticity_uv
+        has_red_anchor = self._anchor_red is not None and bool(self._anchor_red.any())
+        if not has_red_anchor and not red_state.any():
+            # The anchor of every pixel is simply the latest frame; remember it lazily.
+            self._anchor_uv = None
+            self._anchor_red = None
+            self._previous_linear = linear_rgb
+            return None
+        current_uv = uv_of(linear_rgb)
+        if self._anchor_uv is None:
+            previous = self._previous_linear
+            self._anchor_uv = uv_of(previous) if previous is not None else current_uv.copy()
+            self._anchor_red = np.zeros(red_state.shape, dtype=bool)
+        anchor_uv, anchor_red = self._anchor_uv, self._anchor_red
+        distance = np.linalg.norm(current_uv - anchor_uv, axis=-1)
+        transition = (anchor_red | red_state) & (distance > self.min_distance + UV_DISTANCE_EPSILON)
+        hold = anchor_red & ~red_state & ~transition
+        move = ~hold
+        anchor_uv[move] = current_uv[move]
+        anchor_red[move] = red_state[move]
+        self._previous_linear = linear_rgb
+        return transition if transition.any() else None
+
+
+class SlidingCounts:
+    """How many transitions each pixel had in the last ``window`` seconds, i.e. in (t - 1, t].
+
+    Only frames with transitions are kept, with their times, so the start and end of an
+    offending run can be found without another pass.
+    """
+
+    def __init__(self, shape: tuple[int, int], *, window: float = 1.0):
+        self.window = window
+        self.counts = np.zeros(shape, dtype=np.int16)
+        self._entries: deque[tuple[float, np.ndarray]] = deque()
+
+    def push(self, time: float, transitions: np.ndarray | None) -> None:
+        # A transition exactly one window ago has left the half-open window (t - 1, t]; the
+        # microsecond of slack absorbs container timestamp rounding.
+        horizon = time - self.window + 1e-6
+        entries = self._entries
+        while entries and entries[0][0] <= horizon:
+            self.counts -= entries.popleft()[1]
+        if transitions is not None:
+            self.counts += transitions
+            entries.append((time, transitions))
+
+    @property
+    def active(self) -> bool:
+        """True while any transition is inside the window."""
+        return bool(self._entries)
+
+    def first_time_touching(self, mask: np.ndarray) -> float | None:
+        """Time of the oldest transition in the window at any pixel of ``mask``."""
+        for time, transitions in self._entries:
+            if (transitions & mask).any():
+                return time
+        return None
+
+    def last_time_touching(self, mask: np.ndarray) -> float | None:
+        """Time of the newest transition in the window at any pixel of ``mask``."""
+        for time, transitions in reversed(self._entries):
+            if (transitions & mask).any():
+                return time
+        return None
