@@ -35,8 +35,15 @@ class _Progress:
 
     def __init__(self, quiet: bool, label: str):
         enabled = not quiet and sys.stderr.isatty()
-        self._bar = tqdm(total=None, unit="s", desc=label, delay=1.0, file=sys.stderr,
-                         disable=not enabled, bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} s [{elapsed}<{remaining}]")
+        self._bar = tqdm(
+            total=None,
+            unit="s",
+            desc=label,
+            delay=1.0,
+            file=sys.stderr,
+            disable=not enabled,
+            bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} s [{elapsed}<{remaining}]",
+        )
         self._done = 0.0
 
     def __call__(self, done: float, total: float) -> None:
@@ -75,16 +82,31 @@ def main() -> None:
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @_profile_option
-@click.option("--policy", "policy_file", type=click.Path(path_type=Path),
-              help="Policy file (YAML) instead of the default policy shipped with Haven.")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(path_type=Path),
+    help="Policy file (YAML) instead of the default policy shipped with Haven.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (see schemas/).")
-@click.option("--vtt", type=click.Path(path_type=Path),
-              help="Also write the photosensitivity cues as a WebVTT file.")
+@click.option(
+    "--vtt",
+    type=click.Path(path_type=Path),
+    help="Also write the photosensitivity cues as a WebVTT file.",
+)
 @click.option("--no-patterns", is_flag=True, help="Skip regular-pattern detection (faster).")
 @click.option("--no-loop", is_flag=True, help="Do not judge the seam of a looping video.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def scan(file: Path, profile: str, policy_file: Path | None, as_json: bool, vtt: Path | None,
-         no_patterns: bool, no_loop: bool, quiet: bool) -> None:
+def scan(
+    file: Path,
+    profile: str,
+    policy_file: Path | None,
+    as_json: bool,
+    vtt: Path | None,
+    no_patterns: bool,
+    no_loop: bool,
+    quiet: bool,
+) -> None:
     """Scan FILE and print what was found and what the platform should do.
 
     The report lists flashing, red-flash and pattern segments (start and end in seconds, peak
@@ -95,8 +117,9 @@ def scan(file: Path, profile: str, policy_file: Path | None, as_json: bool, vtt:
     try:
         registry = default_registry()
         policy = load_policy(policy_file, known_signals=registry.signal_kinds())
-        analyzer = registry.create("photosensitivity", profile=profile, patterns=not no_patterns,
-                                   loop=not no_loop)
+        analyzer = registry.create(
+            "photosensitivity", profile=profile, patterns=not no_patterns, loop=not no_loop
+        )
         result = run_scan(file, [analyzer], policy, progress=progress)
     except HavenError as exc:
         progress.close()

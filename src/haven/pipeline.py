@@ -37,8 +37,12 @@ class ScanResult:
 
 
 def _namespaced(analyzer: Analyzer, request: FrameRequest) -> FrameRequest:
-    return FrameRequest(f"{analyzer.name}/{request.key}", request.long_side, request.pixel_format,
-                        request.min_interval)
+    return FrameRequest(
+        f"{analyzer.name}/{request.key}",
+        request.long_side,
+        request.pixel_format,
+        request.min_interval,
+    )
 
 
 def analyse(
@@ -75,7 +79,9 @@ def analyse(
                 continue
             shared = item.images
             for name, run in runs.items():
-                item.images = {mine: shared[full] for full, mine in routes.get(name, ()) if full in shared}
+                item.images = {
+                    mine: shared[full] for full, mine in routes.get(name, ()) if full in shared
+                }
                 run.on_frame(item)
             if progress is not None:
                 progress(item.time, total)

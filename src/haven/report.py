@@ -63,20 +63,31 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"  note: {note}")
     photo = report["analyzers"].get("photosensitivity")
     if photo:
-        lines += ["", f"Photosensitivity ({photo['profile']} profile): {photo['verdict'].upper()}"
-                      f"  (confidence {photo['confidence']:.2f})"]
+        lines += [
+            "",
+            f"Photosensitivity ({photo['profile']} profile): {photo['verdict'].upper()}"
+            f"  (confidence {photo['confidence']:.2f})",
+        ]
         for reason in photo["uncertain_because"]:
             lines.append(f"  uncertain: {reason}")
         if not photo["segments"]:
             lines.append("  no flashing or patterns over the limits")
         for seg in photo["segments"]:
             box = seg["bounding_box"]
-            where = (f"x {box['x']:.2f} y {box['y']:.2f} w {box['width']:.2f} h {box['height']:.2f}"
-                     if box else "whole frame")
-            rate = "" if seg["kind"] == "pattern" else f", {seg['peak_flashes_per_second']:g} flashes/s"
+            where = (
+                f"x {box['x']:.2f} y {box['y']:.2f} w {box['width']:.2f} h {box['height']:.2f}"
+                if box
+                else "whole frame"
+            )
+            rate = (
+                ""
+                if seg["kind"] == "pattern"
+                else f", {seg['peak_flashes_per_second']:g} flashes/s"
+            )
             seam = " (across the loop seam)" if seg["loop_seam"] else ""
             lines.append(
-                f"  {seg['severity']:7s} {seg['kind']:9s} {_clock(seg['start'])} - {_clock(seg['end'])}"
+                f"  {seg['severity']:7s} {seg['kind']:9s}"
+                f" {_clock(seg['start'])} - {_clock(seg['end'])}"
                 f"{rate}, {seg['peak_window_fraction'] * 100:.1f} % of the judging window,"
                 f" box {where}{seam}"
             )

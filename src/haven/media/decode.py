@@ -71,7 +71,9 @@ class MediaSource:
                 path=str(self.path),
             ) from exc
         except (av.FFmpegError, OSError) as exc:
-            raise NotAVideo(f"{self.path}: cannot open as media ({exc})", path=str(self.path)) from exc
+            raise NotAVideo(
+                f"{self.path}: cannot open as media ({exc})", path=str(self.path)
+            ) from exc
         try:
             self.info = self._probe(fast_decode=fast_decode)
         except Exception:
@@ -185,7 +187,9 @@ class MediaSource:
         position = 0.0
         try:
             for packet in self._container.demux(*streams):
-                position = float(packet.pts * packet.time_base) if packet.pts is not None else position
+                position = (
+                    float(packet.pts * packet.time_base) if packet.pts is not None else position
+                )
                 if packet.stream.type == "audio":
                     if resampler is not None:
                         yield from _decode_audio(packet, resampler, info)
@@ -219,7 +223,7 @@ class MediaSource:
     def _on_first_frame(self, frame: av.VideoFrame, time: float) -> None:
         info = self.info
         info.first_frame_time = time
-        info.rotation = int(round(frame.rotation or 0)) % 360
+        info.rotation = round(frame.rotation or 0) % 360
         if info.rotation % 90:
             info.notes.append(f"rotation {info.rotation} deg is not a multiple of 90; ignored")
             info.rotation = 0
@@ -232,14 +236,16 @@ class MediaSource:
     def _check_complete(self) -> None:
         info = self.info
         if info.frames_decoded == 0:
-            raise NoFrames(f"{self.path}: the video stream has no decodable frames", path=str(self.path))
+            raise NoFrames(
+                f"{self.path}: the video stream has no decodable frames", path=str(self.path)
+            )
         declared = info.declared_duration
         if declared and declared > 1.0:
             reached = info.duration
             if reached < TRUNCATION_TOLERANCE * declared:
                 raise CorruptMedia(
-                    f"{self.path}: truncated or corrupt: video ends at {reached:.2f} s of a declared"
-                    f" {declared:.2f} s",
+                    f"{self.path}: truncated or corrupt: video ends at {reached:.2f} s"
+                    f" of a declared {declared:.2f} s",
                     path=str(self.path),
                     reached=reached,
                     declared=declared,

@@ -80,8 +80,12 @@ def write_video(
     return path
 
 
-def _write_tone(container: av.container.OutputContainer, stream: av.audio.stream.AudioStream,
-                frequency: float, seconds: float) -> None:
+def _write_tone(
+    container: av.container.OutputContainer,
+    stream: av.audio.stream.AudioStream,
+    frequency: float,
+    seconds: float,
+) -> None:
     rate = 48_000
     samples = np.sin(2 * np.pi * frequency * np.arange(int(rate * seconds)) / rate) * 0.3
     block = 1024
@@ -168,6 +172,15 @@ def demo_render(width: int, height: int) -> Render:
     return render
 
 
-def write_demo_clip(path: str | Path, *, width: int = 360, height: int = 640, duration: float = 6.0) -> Path:
-    return write_video(path, demo_render(width, height), width=width, height=height, fps=30,
-                       duration=duration, audio_tone_hz=440.0)
+def write_demo_clip(
+    path: str | Path, *, width: int = 360, height: int = 640, duration: float = 6.0
+) -> Path:
+    return write_video(
+        path,
+        demo_render(width, height),
+        width=width,
+        height=height,
+        fps=30,
+        duration=duration,
+        audio_tone_hz=440.0,
+    )

@@ -76,8 +76,10 @@ class MitigationOutcome:
     def summary(self) -> str:
         spans = ", ".join(f"{a:.2f}-{b:.2f} s" for a, b in self.spans) or "none"
         state = "passes" if self.passes else "STILL FAILS"
-        return (f"source {self.source_verdict}; attenuated {spans}; output {self.output}"
-                f" {state} (verdict {self.output_verdict}, {self.attempts} attempt(s))")
+        return (
+            f"source {self.source_verdict}; attenuated {spans}; output {self.output}"
+            f" {state} (verdict {self.output_verdict}, {self.attempts} attempt(s))"
+        )
 
 
 def _spans_from(segments: list[dict], duration: float) -> list[Span]:
@@ -120,9 +122,13 @@ def _adaptation_levels(source: Path, spans: list[Span], lut: np.ndarray) -> None
                 if span.strength(t) <= 0:
                     continue
                 scale = min(1.0, ADAPTATION_LONG_SIDE / max(frame.width, frame.height))
-                small = reformatter.reformat(frame, width=max(1, round(frame.width * scale)),
-                                             height=max(1, round(frame.height * scale)),
-                                             format="rgb24", interpolation="AREA")
+                small = reformatter.reformat(
+                    frame,
+                    width=max(1, round(frame.width * scale)),
+                    height=max(1, round(frame.height * scale)),
+                    format="rgb24",
+                    interpolation="AREA",
+                )
                 linear = lut[small.to_ndarray()]
                 span.adaptation = linear if span.adaptation is None else span.adaptation + linear
                 span.frames += 1
@@ -151,15 +157,27 @@ def _encode_linear(linear: np.ndarray, transfer: str) -> np.ndarray:
 
 def _blurred(frame: av.VideoFrame) -> np.ndarray:
     scale = BLUR_LONG_SIDE / max(frame.width, frame.height)
-    tiny = frame.reformat(width=max(2, round(frame.width * scale)),
-                          height=max(2, round(frame.height * scale)), format="rgb24",
-                          interpolation="AREA")
-    return tiny.reformat(width=frame.width, height=frame.height, format="rgb24",
-                         interpolation="BICUBIC").to_ndarray()
+    tiny = frame.reformat(
+        width=max(2, round(frame.width * scale)),
+        height=max(2, round(frame.height * scale)),
+        format="rgb24",
+        interpolation="AREA",
+    )
+    return tiny.reformat(
+        width=frame.width, height=frame.height, format="rgb24", interpolation="BICUBIC"
+    ).to_ndarray()
 
 
-def _render(source: Path, output: Path, spans: list[Span], *, delta: float, lut: np.ndarray,
-            transfer: str, progress: Progress | None) -> None:
+def _render(
+    source: Path,
+    output: Path,
+    spans: list[Span],
+    *,
+    delta: float,
+    lut: np.ndarray,
+    transfer: str,
+    progress: Progress | None,
+) -> None:
     with MediaSource(source, fast_decode=False) as media:
         info = media.info
     with av.open(str(source)) as container, av.open(str(output), mode="w") as out:
@@ -186,8 +204,16 @@ def _render(source: Path, output: Path, spans: list[Span], *, delta: float, lut:
                 continue
             for frame in packet.decode():
                 t = float(frame.pts * frame.time_base)
-                new = _mitigated_frame(frame, t, spans, upscaled, delta=delta, lut=lut,
-                                       transfer=transfer, pixel_format=encoder.pix_fmt)
+                new = _mitigated_frame(
+                    frame,
+                    t,
+                    spans,
+                    upscaled,
+                    delta=delta,
+                    lut=lut,
+                    transfer=transfer,
+                    pixel_format=encoder.pix_fmt,
+                )
                 new.pts, new.time_base = frame.pts, frame.time_base
                 for packet_out in encoder.encode(new):
                     out.mux(packet_out)
@@ -197,8 +223,17 @@ def _render(source: Path, output: Path, spans: list[Span], *, delta: float, lut:
             out.mux(packet_out)
 
 
-def _mitigated_frame(frame: av.VideoFrame, t: float, spans: list[Span], upscaled: dict[int, np.ndarray],
-                     *, delta: float, lut: np.ndarray, transfer: str, pixel_format: str) -> av.VideoFrame:
+def _mitigated_frame(
+    frame: av.VideoFrame,
+    t: float,
+    spans: list[Span],
+    upscaled: dict[int, np.ndarray],
+    *,
+    delta: float,
+    lut: np.ndarray,
+    transfer: str,
+    pixel_format: str,
+) -> av.VideoFrame:
     active = [(i, s, s.strength(t)) for i, s in enumerate(spans) if s.strength(t) > 0]
     if not active:
         return frame  # untouched: the encoder gets the decoded picture as it is
@@ -212,14 +247,23 @@ def _mitigated_frame(frame: av.VideoFrame, t: float, spans: list[Span], upscaled
         adapt = upscaled[index]
         target = adapt + np.clip(linear - adapt, -delta, delta)
     if "pattern" in span.kinds:
-        target = np.minimum(target, lut[_blurred(frame)]) if target is not linear else lut[_blurred(frame)]
+        target = (
+            np.minimum(target, lut[_blurred(frame)])
+            if target is not linear
+            else lut[_blurred(frame)]
+        )
     mixed = linear + strength * (target - linear)
     out = av.VideoFrame.from_ndarray(_encode_linear(mixed, transfer), format="rgb24")
     return out.reformat(format=pixel_format)
 
 
-def mitigate_photosensitivity(source: str | Path, output: str | Path, *, profile: str = "phone",
-                              progress: Progress | None = None) -> MitigationOutcome:
+def mitigate_photosensitivity(
+    source: str | Path,
+    output: str | Path,
+    *,
+    profile: str = "phone",
+    progress: Progress | None = None,
+) -> MitigationOutcome:
     """Write ``output`` with the hazards of ``source`` attenuated; verify it by re-analysis."""
     source, output = Path(source), Path(output)
     if output.resolve() == source.resolve():
@@ -235,8 +279,15 @@ def mitigate_photosensitivity(source: str | Path, output: str | Path, *, profile
     output_verdict = verdict
     for delta in DELTAS:
         attempts += 1
-        _render(source, output, spans, delta=delta, lut=lut, transfer=analyzer.profile.transfer,
-                progress=progress)
+        _render(
+            source,
+            output,
+            spans,
+            delta=delta,
+            lut=lut,
+            transfer=analyzer.profile.transfer,
+            progress=progress,
+        )
         output_verdict, _, _ = _verdict(output, profile)
         if output_verdict != "fail":
             break

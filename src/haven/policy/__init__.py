@@ -5,5 +5,13 @@ from haven.policy.evaluator import evaluate
 from haven.policy.loader import load_policy, parse_policy
 from haven.policy.model import TREATMENTS, Policy, Rule, Treatment
 
-__all__ = ["TREATMENTS", "Policy", "PolicyError", "Rule", "Treatment", "evaluate", "load_policy",
-           "parse_policy"]
+__all__ = [
+    "TREATMENTS",
+    "Policy",
+    "PolicyError",
+    "Rule",
+    "Treatment",
+    "evaluate",
+    "load_policy",
+    "parse_policy",
+]

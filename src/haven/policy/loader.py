@@ -30,8 +30,9 @@ def default_policy_text() -> str:
     return resources.files(__package__).joinpath(DEFAULT_POLICY_FILE).read_text(encoding="utf-8")
 
 
-def load_policy(path: str | Path | None = None, *,
-                known_signals: Collection[str] | None = None) -> Policy:
+def load_policy(
+    path: str | Path | None = None, *, known_signals: Collection[str] | None = None
+) -> Policy:
     """Load ``path`` (or the shipped default policy) and validate it completely.
 
     ``known_signals`` are the signal kinds the analyzers can emit; a rule that names another
@@ -56,7 +57,9 @@ def _read(path: Path) -> str:
     except FileNotFoundError as exc:
         raise PolicyError(f"{path}: policy file not found", source=str(path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{path}: cannot read policy file ({_one_line(exc)})", source=str(path)) from exc
+        raise PolicyError(
+            f"{path}: cannot read policy file ({_one_line(exc)})", source=str(path)
+        ) from exc
 
 
 def _one_line(exc: BaseException) -> str:
@@ -68,7 +71,9 @@ def parse_policy(data: Any, *, source: str, known_signals: Collection[str] | Non
         jsonschema.validate(data, policy_schema())
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
-        raise PolicyError(f"{source}: invalid policy at {where}: {exc.message}", source=source) from exc
+        raise PolicyError(
+            f"{source}: invalid policy at {where}: {exc.message}", source=source
+        ) from exc
     rules = []
     seen: set[str] = set()
     for raw in data["rules"]:
@@ -82,9 +87,11 @@ def parse_policy(data: Any, *, source: str, known_signals: Collection[str] | Non
                 f" (known: {', '.join(sorted(known_signals))})",
                 source=source,
             )
-        tests = [Test(f"attributes.{name}", op, value)
-                 for name, comparison in when.get("attributes", {}).items()
-                 for op, value in comparison.items()]
+        tests = [
+            Test(f"attributes.{name}", op, value)
+            for name, comparison in when.get("attributes", {}).items()
+            for op, value in comparison.items()
+        ]
         tests += [Test("confidence", op, value) for op, value in when.get("confidence", {}).items()]
         rules.append(
             Rule(

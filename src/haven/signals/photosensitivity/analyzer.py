@@ -255,8 +255,9 @@ class PhotosensitivityRun(AnalysisRun):
             out["details"] = dict(segment.details)
         return out
 
-    def _signals(self, verdict: str, confidence: float, reasons: list[str],
-                 segments: list[Segment]) -> list[Signal]:
+    def _signals(
+        self, verdict: str, confidence: float, reasons: list[str], segments: list[Segment]
+    ) -> list[Signal]:
         name, version = self.analyzer.name, self.analyzer.version
         segment_dicts = [self._segment_dict(s) for s in segments]
         signals = [
@@ -276,7 +277,7 @@ class PhotosensitivityRun(AnalysisRun):
                 evidence={"segments": segment_dicts},
             )
         ]
-        for segment, as_dict in zip(segments, segment_dicts, strict=True):
+        for as_dict in segment_dicts:
             signals.append(
                 Signal(
                     analyzer=name,
@@ -289,8 +290,14 @@ class PhotosensitivityRun(AnalysisRun):
             )
         return signals
 
-    def _report(self, verdict: str, confidence: float, reasons: list[str],
-                segments: list[Segment], duration: float) -> dict[str, Any]:
+    def _report(
+        self,
+        verdict: str,
+        confidence: float,
+        reasons: list[str],
+        segments: list[Segment],
+        duration: float,
+    ) -> dict[str, Any]:
         kinds = ["luminance", "red"] + (["pattern"] if self.patterns is not None else [])
         notes = []
         if self.patterns is not None and self.patterns.too_small:

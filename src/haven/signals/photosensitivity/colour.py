@@ -68,6 +68,7 @@ def chromaticity_uv(linear_rgb: np.ndarray) -> np.ndarray:
     uv[dark] = D65_UV
     return uv
 
+
 # Distances are compared with this slack so that values equal to a threshold up to float32
 # rounding are treated as equal, as the standards' "more than" intends.
 UV_DISTANCE_EPSILON = 1e-6

@@ -88,8 +88,14 @@ class FlashChannel:
             mask, window_width=self.area.window_width, window_height=self.area.window_height
         )
 
-    def _add(self, builder: SegmentBuilder, time: float, mask: np.ndarray, window: float,
-             transitions: int) -> None:
+    def _add(
+        self,
+        builder: SegmentBuilder,
+        time: float,
+        mask: np.ndarray,
+        window: float,
+        transitions: int,
+    ) -> None:
         counts = self.counts
         if builder.continues(time):
             start = time
@@ -111,7 +117,8 @@ class FlashChannel:
         """Failure segments and the extended-flashing warnings that no failure covers."""
         failures = self.failures.finish()
         warnings = [
-            w for w in self.extended.finish()
+            w
+            for w in self.extended.finish()
             if not any(f.start < w.end and w.start < f.end for f in failures)
         ]
         return failures, warnings

@@ -140,11 +140,14 @@ class PatternDetector:
         return (votes > 0) & (2 * votes >= cover)
 
     @staticmethod
-    def _is_moving(current: np.ndarray, previous: np.ndarray | None, cells: np.ndarray,
-                   contrast: float) -> bool:
+    def _is_moving(
+        current: np.ndarray, previous: np.ndarray | None, cells: np.ndarray, contrast: float
+    ) -> bool:
         if previous is None or previous.shape != current.shape or contrast <= 0:
             return False
-        mask = np.kron(cells, np.ones((STRIDE, STRIDE), dtype=bool))[: current.shape[0], : current.shape[1]]
+        mask = np.kron(cells, np.ones((STRIDE, STRIDE), dtype=bool))[
+            : current.shape[0], : current.shape[1]
+        ]
         change = float(np.abs(current[mask] - previous[mask]).mean())
         return change > MOVING_CHANGE_RATIO * contrast
 

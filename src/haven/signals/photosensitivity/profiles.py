@@ -56,10 +56,14 @@ class AreaRule:
             distance = g["viewing_distance_mm"]
             window_w = 2 * distance * math.tan(math.radians(g["field_width_deg"] / 2))
             window_h = 2 * distance * math.tan(math.radians(g["field_height_deg"] / 2))
-            mm_per_px = min(g["screen_width_mm"] / display_width, g["screen_height_mm"] / display_height)
+            mm_per_px = min(
+                g["screen_width_mm"] / display_width, g["screen_height_mm"] / display_height
+            )
             return window_w / (display_width * mm_per_px), window_h / (display_height * mm_per_px)
         # screen_window: the video plays as large as it fits on a reference screen in pixels.
-        px_per_px = min(g["screen_width_px"] / display_width, g["screen_height_px"] / display_height)
+        px_per_px = min(
+            g["screen_width_px"] / display_width, g["screen_height_px"] / display_height
+        )
         return (
             g["window_width_px"] / (display_width * px_per_px),
             g["window_height_px"] / (display_height * px_per_px),

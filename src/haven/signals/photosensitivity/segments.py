@@ -49,11 +49,23 @@ class Segment:
         rows, cols = self.grid
         x0, y0 = left / cols, top / rows
         x1, y1 = min(1.0, right / cols), min(1.0, bottom / rows)
-        return {"x": round(x0, 4), "y": round(y0, 4), "width": round(x1 - x0, 4),
-                "height": round(y1 - y0, 4)}
+        return {
+            "x": round(x0, 4),
+            "y": round(y0, 4),
+            "width": round(x1 - x0, 4),
+            "height": round(y1 - y0, 4),
+        }
 
-    def absorb(self, *, time: float, end: float, transitions: int, area: float, window: float,
-               mask: np.ndarray | None) -> None:
+    def absorb(
+        self,
+        *,
+        time: float,
+        end: float,
+        transitions: int,
+        area: float,
+        window: float,
+        mask: np.ndarray | None,
+    ) -> None:
         self.end = max(self.end, end)
         self.last_hazard_time = time
         self.peak_transitions_per_second = max(self.peak_transitions_per_second, transitions)
@@ -88,15 +100,25 @@ class SegmentBuilder:
         """Whether a hazard at ``time`` extends the open segment rather than starting one."""
         return self._open is not None and time - self._open.last_hazard_time <= MERGE_GAP_SECONDS
 
-    def add(self, *, time: float, start: float, end: float, transitions: int, area: float,
-            window: float, mask: np.ndarray | None) -> None:
+    def add(
+        self,
+        *,
+        time: float,
+        start: float,
+        end: float,
+        transitions: int,
+        area: float,
+        window: float,
+        mask: np.ndarray | None,
+    ) -> None:
         segment = self._open
         if segment is None or not self.continues(time):
             self._close()
             segment = Segment(self.kind, self.severity, start=start, end=end, last_hazard_time=time)
             self._open = segment
-        segment.absorb(time=time, end=end, transitions=transitions, area=area, window=window,
-                          mask=mask)
+        segment.absorb(
+            time=time, end=end, transitions=transitions, area=area, window=window, mask=mask
+        )
 
     def _close(self) -> None:
         if self._open is not None and self._open.duration >= self.min_duration:
@@ -119,7 +141,9 @@ class Timeline:
     def __init__(self) -> None:
         self._seconds: dict[int, dict[str, float]] = {}
 
-    def record(self, time: float, kind: str, *, flashes_per_second: float, area_fraction: float) -> None:
+    def record(
+        self, time: float, kind: str, *, flashes_per_second: float, area_fraction: float
+    ) -> None:
         second = self._seconds.setdefault(int(time), {})
         rate_key, area_key = f"{kind}_flashes_per_second", f"{kind}_area_fraction"
         second[rate_key] = max(second.get(rate_key, 0.0), flashes_per_second)
@@ -133,7 +157,9 @@ class Timeline:
             values = self._seconds.get(second, {})
             row: dict[str, float] = {"second": second}
             for kind in kinds:
-                row[f"{kind}_flashes_per_second"] = round(values.get(f"{kind}_flashes_per_second", 0.0), 2)
+                row[f"{kind}_flashes_per_second"] = round(
+                    values.get(f"{kind}_flashes_per_second", 0.0), 2
+                )
                 row[f"{kind}_area_fraction"] = round(values.get(f"{kind}_area_fraction", 0.0), 4)
             rows.append(row)
         return rows
@@ -160,7 +186,12 @@ def webvtt(segments: list[Segment], *, duration: float) -> str:
     Each cue's payload is a line of JSON (kind, severity, skip_to) after a readable sentence,
     so a player can both show it and act on it.
     """
-    lines = ["WEBVTT", "", "NOTE Haven photosensitivity cues: warn at the cue start, skip to skip_to.", ""]
+    lines = [
+        "WEBVTT",
+        "",
+        "NOTE Haven photosensitivity cues: warn at the cue start, skip to skip_to.",
+        "",
+    ]
     for number, segment in enumerate(sorted(segments, key=lambda s: s.start), start=1):
         start = max(0.0, segment.start - CUE_LEAD_SECONDS)
         end = min(max(segment.end, segment.start + 0.001), max(duration, segment.end))

@@ -30,8 +30,14 @@ class TransitionTracker:
     (Trace 2024 proposes 66 ms).
     """
 
-    def __init__(self, *, min_change: float, dark_limit: float | None = None,
-                 inclusive: bool = True, max_seconds: float = 0.25):
+    def __init__(
+        self,
+        *,
+        min_change: float,
+        dark_limit: float | None = None,
+        inclusive: bool = True,
+        max_seconds: float = 0.25,
+    ):
         self.min_change = min_change
         self.dark_limit = dark_limit
         self.inclusive = inclusive

@@ -1,0 +1,45 @@
+# The two commands of the README: `make demo` and `make test`. Both work on a fresh Debian
+# machine from a fresh clone: they install what the system lacks, build .venv and run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE := sample/flashing.mp4
+
+.PHONY: demo test test-fast lint bench system-deps clean
+
+# Debian packages Haven's tests need beyond Python: none are needed for the photosensitivity
+# slice (PyAV's wheel carries FFmpeg). The script is idempotent and skips what is present.
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(SAMPLE): $(STAMP)
+	mkdir -p sample
+	$(BIN)/haven sample $(SAMPLE)
+
+demo: system-deps $(SAMPLE)
+	$(BIN)/haven scan $(SAMPLE)
+	$(BIN)/haven mitigate $(SAMPLE) sample/flashing-mitigated.mp4
+	$(BIN)/haven scan sample/flashing-mitigated.mp4
+
+test: system-deps $(STAMP) lint
+	$(BIN)/python -m pytest -n 2 --durations=10
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/photosensitivity.py
+
+clean:
+	rm -rf $(VENV) sample build src/*.egg-info
