@@ -15,6 +15,10 @@ import numpy as np
 from haven.signals.photosensitivity.colour import UV_DISTANCE_EPSILON, chromaticity_uv
 
 
+# Share of the threshold within which a value counts as still resting at its peak or valley.
+PLATEAU_SHARE = 0.25
+
+
 class TransitionTracker:
     """Peak/valley tracking with hysteresis, one state per pixel.
 
@@ -58,16 +62,15 @@ class TransitionTracker:
             self._direction = np.zeros(values.shape, dtype=np.int8)
             return None
         high, low, direction = self._high, self._low, self._direction
-        new_high = values > high
-        if new_high.any():
-            high[new_high] = values[new_high]
-            self._high_time[new_high] = time
-        new_low = values < low
-        if new_low.any():
-            low[new_low] = values[new_low]
-            self._low_time[new_low] = time
+        np.maximum(high, values, out=high)
+        np.minimum(low, values, out=low)
         rise_size = values - low
         fall_size = high - values
+        # A pixel still within a quarter of the threshold of its peak (valley) is resting there;
+        # the transition that follows is timed from the last moment it rested.
+        resting = self.min_change * PLATEAU_SHARE
+        self._high_time[fall_size < resting] = time
+        self._low_time[rise_size < resting] = time
         if self.inclusive:
             rise = rise_size >= self.min_change
             fall = fall_size >= self.min_change
