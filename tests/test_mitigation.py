@@ -1,0 +1,101 @@
+"""`haven mitigate`: only the hazardous segments change, and the output passes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from haven.errors import InputError
+from haven.media.synth import square_wave_on, write_video
+from haven.mitigation import mitigate_photosensitivity
+from haven.mitigation.photosensitivity import PAD_SECONDS
+from haven.pipeline import analyse
+from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
+
+WIDTH, HEIGHT = 180, 320
+
+
+def _textured_flash_render(t: float) -> np.ndarray:
+    """A drifting textured scene with a red/black 4 Hz flash over its middle from 1.5 to 3 s."""
+    y = np.arange(HEIGHT)[:, None]
+    x = np.arange(WIDTH)[None, :]
+    shade = 100 + 50 * np.sin((x + 20 * t) / 9.0) * np.cos(y / 13.0)
+    image = np.repeat(shade[..., None], 3, axis=2).astype(np.uint8)
+    state = square_wave_on(t, hz=4, start=1.5, end=3.0)
+    if state is not None:
+        image[HEIGHT // 4 : 3 * HEIGHT // 4] = (255, 0, 0) if state else (0, 0, 0)
+    return image
+
+
+def _frames(path: Path) -> list[tuple[float, np.ndarray]]:
+    with av.open(str(path)) as container:
+        return [
+            (float(f.pts * f.time_base), f.to_ndarray(format="rgb24"))
+            for f in container.decode(video=0)
+        ]
+
+
+def _psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return float("inf") if mse == 0 else 10 * np.log10(255.0**2 / mse)
+
+
+@pytest.mark.parametrize("profile", ["phone", "broadcast"])
+def test_mitigated_rendition_passes_and_is_unchanged_outside_segments(
+    tmp_path: Path, profile: str
+) -> None:
+    source = write_video(tmp_path / "in.mp4", _textured_flash_render, width=WIDTH, height=HEIGHT,
+                         duration=4.5, audio_tone_hz=330)
+    output = tmp_path / "out.mp4"
+    outcome = mitigate_photosensitivity(source, output, profile=profile)
+    assert outcome.source_verdict == "fail"
+    assert outcome.passes and outcome.output_verdict != "fail"
+    # Re-analyse independently of the mitigation code's own check.
+    _, outputs = analyse(output, [PhotosensitivityAnalyzer(profile)])
+    assert outputs["photosensitivity"].report["verdict"] != "fail"
+    (span_start, span_end), = outcome.spans
+    before, after = _frames(source), _frames(output)
+    assert [t for t, _ in before] == pytest.approx([t for t, _ in after], abs=1e-6)
+    outside = [
+        _psnr(a, b)
+        for (t, a), (_, b) in zip(before, after, strict=True)
+        if t < span_start - PAD_SECONDS or t > span_end + PAD_SECONDS
+    ]
+    assert len(outside) > 40
+    assert min(outside) >= 45.0
+    inside = [
+        _psnr(a, b)
+        for (t, a), (_, b) in zip(before, after, strict=True)
+        if span_start <= t <= span_end
+    ]
+    assert max(inside) < 30.0  # the flash itself really was changed
+    with av.open(str(output)) as container:
+        assert container.streams.audio, "the audio track is kept"
+
+
+def test_mitigating_a_safe_video_changes_nothing_that_matters(calm_clip: Path, tmp_path: Path) -> None:
+    outcome = mitigate_photosensitivity(calm_clip, tmp_path / "calm-out.mp4")
+    assert outcome.passes and outcome.spans == []
+    for (_, a), (_, b) in zip(_frames(calm_clip), _frames(tmp_path / "calm-out.mp4"), strict=True):
+        assert _psnr(a, b) >= 45.0
+
+
+def test_output_must_not_overwrite_source(flashing_clip: Path) -> None:
+    with pytest.raises(InputError, match="must not overwrite"):
+        mitigate_photosensitivity(flashing_clip, flashing_clip)
+
+
+def test_cli_mitigate_exit_codes(flashing_clip: Path, tmp_path: Path) -> None:
+    out = tmp_path / "fixed.mp4"
+    ok = subprocess.run([sys.executable, "-m", "haven.cli", "mitigate", str(flashing_clip), str(out)],
+                        capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert "passes" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "haven.cli", "mitigate", str(tmp_path / "x.mp4"),
+                          str(out)], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.startswith("haven: error:")
