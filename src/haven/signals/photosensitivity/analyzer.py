@@ -159,11 +159,17 @@ class PhotosensitivityRun(AnalysisRun):
 
     def _red_transitions(self, time: float, linear: np.ndarray) -> np.ndarray | None:
         saturated = saturated_red(linear, saturation=RED_SATURATION)
-        metric = legacy_red_metric(linear, saturated)
+        any_red = bool(saturated.any())
+        metric = legacy_red_metric(linear, saturated) if any_red else None
         found: np.ndarray | None = None
-        if self.legacy_red_tracker is not None:
-            found = self.legacy_red_tracker.update(time, metric)
+        legacy = self.legacy_red_tracker
+        if legacy is not None and (metric is not None or not legacy.skip_zero_frame(time)):
+            if metric is None:
+                metric = np.zeros(saturated.shape, dtype=np.float32)
+            found = legacy.update(time, metric)
         if self.uv_red_tracker is not None:
+            if metric is None:
+                metric = np.zeros(saturated.shape, dtype=np.float32)
             # The chromaticity rule needs a visible red: near black, compression noise makes
             # "saturated" reds of no luminance whose u'v' is meaningless.
             visible_red = saturated & (metric > LEGACY_RED_MIN_CHANGE)

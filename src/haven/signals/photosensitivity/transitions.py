@@ -51,6 +51,7 @@ class TransitionTracker:
         self._high_time: np.ndarray | None = None
         self._low_time: np.ndarray | None = None
         self._direction: np.ndarray | None = None
+        self._idle_since: float | None = None
 
     def update(self, time: float, values: np.ndarray) -> np.ndarray | None:
         """Feed one frame, (H, W) float32; return a bool map of counted transitions, or None."""
@@ -61,6 +62,8 @@ class TransitionTracker:
             self._low_time = np.full(values.shape, time, dtype=np.float64)
             self._direction = np.zeros(values.shape, dtype=np.int8)
             return None
+        if self._idle_since is not None:
+            self._wake()
         high, low, direction = self._high, self._low, self._direction
         np.maximum(high, values, out=high)
         np.minimum(low, values, out=low)
@@ -69,8 +72,8 @@ class TransitionTracker:
         # A pixel still within a quarter of the threshold of its peak (valley) is resting there;
         # the transition that follows is timed from the last moment it rested.
         resting = self.min_change * PLATEAU_SHARE
-        self._high_time[fall_size < resting] = time
-        self._low_time[rise_size < resting] = time
+        np.copyto(self._high_time, time, where=fall_size < resting)
+        np.copyto(self._low_time, time, where=rise_size < resting)
         if self.inclusive:
             rise = rise_size >= self.min_change
             fall = fall_size >= self.min_change
@@ -89,13 +92,34 @@ class TransitionTracker:
             return None
         limit = time - self.max_seconds - 1e-6
         counted = (rise & (self._low_time >= limit)) | (fall & (self._high_time >= limit))
-        direction[rise] = 1
-        direction[fall] = -1
-        high[changed] = values[changed]
-        low[changed] = values[changed]
-        self._high_time[changed] = time
-        self._low_time[changed] = time
+        np.copyto(direction, 1, where=rise)
+        np.copyto(direction, -1, where=fall)
+        np.copyto(high, values, where=changed)
+        np.copyto(low, values, where=changed)
+        np.copyto(self._high_time, time, where=changed)
+        np.copyto(self._low_time, time, where=changed)
         return counted if counted.any() else None
+
+    def skip_zero_frame(self, time: float) -> bool:
+        """Advance past a frame whose values are all 0 without touching every pixel.
+
+        Allowed only for non-negative measures (the red metric) once every peak is below the
+        resting band: such a frame then only sets each valley to 0 and marks every pixel as
+        resting now, which ``_wake`` applies in one go before the next real frame. Returns False
+        (and does nothing) when the shortcut does not hold; call ``update`` instead.
+        """
+        if self._high is None:
+            return False
+        if self._idle_since is None and float(self._high.max()) >= self.min_change * PLATEAU_SHARE:
+            return False
+        self._idle_since = time
+        return True
+
+    def _wake(self) -> None:
+        self._low.fill(0.0)
+        self._high_time.fill(self._idle_since)
+        self._low_time.fill(self._idle_since)
+        self._idle_since = None
 
 
 class ChromaticityTracker:
@@ -130,12 +154,13 @@ class ChromaticityTracker:
             self._anchor_uv = uv_of(previous) if previous is not None else current_uv.copy()
             self._anchor_red = np.zeros(red_state.shape, dtype=bool)
         anchor_uv, anchor_red = self._anchor_uv, self._anchor_red
-        distance = np.linalg.norm(current_uv - anchor_uv, axis=-1)
-        transition = (anchor_red | red_state) & (distance > self.min_distance + UV_DISTANCE_EPSILON)
-        hold = anchor_red & ~red_state & ~transition
-        move = ~hold
-        anchor_uv[move] = current_uv[move]
-        anchor_red[move] = red_state[move]
+        difference = current_uv - anchor_uv
+        distance_sq = np.einsum("...i,...i->...", difference, difference)
+        limit = self.min_distance + UV_DISTANCE_EPSILON
+        transition = (anchor_red | red_state) & (distance_sq > limit * limit)
+        move = ~(anchor_red & ~red_state & ~transition)
+        np.copyto(anchor_uv, current_uv, where=move[..., None])
+        np.copyto(anchor_red, red_state, where=move)
         self._previous_linear = linear_rgb
         return transition if transition.any() else None
 
