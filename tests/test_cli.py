@@ -125,9 +125,10 @@ def test_truncated_file_with_index_first(tmp_path: Path) -> None:
     import av
 
     faststart = tmp_path / "moov-first.mp4"
-    with av.open(str(source)) as src, av.open(
-        str(faststart), "w", options={"movflags": "faststart"}
-    ) as dst:
+    with (
+        av.open(str(source)) as src,
+        av.open(str(faststart), "w", options={"movflags": "faststart"}) as dst,
+    ):
         stream = dst.add_stream_from_template(src.streams.video[0])
         for packet in src.demux(src.streams.video[0]):
             if packet.dts is not None:
@@ -195,7 +196,9 @@ def test_unreadable_policy_file(flashing_clip: Path, tmp_path: Path) -> None:
     )
     broken = tmp_path / "broken.yaml"
     broken.write_text("rules: [unclosed\n")
-    _assert_one_line_error(run("scan", str(flashing_clip), "--policy", str(broken)), "not valid YAML")
+    _assert_one_line_error(
+        run("scan", str(flashing_clip), "--policy", str(broken)), "not valid YAML"
+    )
     binary = tmp_path / "binary.yaml"
     binary.write_bytes(b"\xff\xfe\x00garbage")
     _assert_one_line_error(run("scan", str(flashing_clip), "--policy", str(binary)), "cannot read")
@@ -208,7 +211,9 @@ def test_policy_naming_an_unknown_signal(flashing_clip: Path, tmp_path: Path) ->
         "  - id: typo\n    when: {signal: photosensitivity.verdikt}\n"
         "    then: [{treatment: hold_for_review, reason: r}]\n"
     )
-    _assert_one_line_error(run("scan", str(flashing_clip), "--policy", str(policy)), "unknown signal")
+    _assert_one_line_error(
+        run("scan", str(flashing_clip), "--policy", str(policy)), "unknown signal"
+    )
 
 
 def test_unknown_profile_is_a_usage_error(flashing_clip: Path) -> None:

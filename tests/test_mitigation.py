@@ -49,8 +49,14 @@ def _psnr(a: np.ndarray, b: np.ndarray) -> float:
 def test_mitigated_rendition_passes_and_is_unchanged_outside_segments(
     tmp_path: Path, profile: str
 ) -> None:
-    source = write_video(tmp_path / "in.mp4", _textured_flash_render, width=WIDTH, height=HEIGHT,
-                         duration=4.5, audio_tone_hz=330)
+    source = write_video(
+        tmp_path / "in.mp4",
+        _textured_flash_render,
+        width=WIDTH,
+        height=HEIGHT,
+        duration=4.5,
+        audio_tone_hz=330,
+    )
     output = tmp_path / "out.mp4"
     outcome = mitigate_photosensitivity(source, output, profile=profile)
     assert outcome.source_verdict == "fail"
@@ -58,7 +64,7 @@ def test_mitigated_rendition_passes_and_is_unchanged_outside_segments(
     # Re-analyse independently of the mitigation code's own check.
     _, outputs = analyse(output, [PhotosensitivityAnalyzer(profile)])
     assert outputs["photosensitivity"].report["verdict"] != "fail"
-    (span_start, span_end), = outcome.spans
+    ((span_start, span_end),) = outcome.spans
     before, after = _frames(source), _frames(output)
     assert [t for t, _ in before] == pytest.approx([t for t, _ in after], abs=1e-6)
     outside = [
@@ -78,7 +84,9 @@ def test_mitigated_rendition_passes_and_is_unchanged_outside_segments(
         assert container.streams.audio, "the audio track is kept"
 
 
-def test_mitigating_a_safe_video_changes_nothing_that_matters(calm_clip: Path, tmp_path: Path) -> None:
+def test_mitigating_a_safe_video_changes_nothing_that_matters(
+    calm_clip: Path, tmp_path: Path
+) -> None:
     outcome = mitigate_photosensitivity(calm_clip, tmp_path / "calm-out.mp4")
     assert outcome.passes and outcome.spans == []
     for (_, a), (_, b) in zip(_frames(calm_clip), _frames(tmp_path / "calm-out.mp4"), strict=True):
@@ -92,10 +100,18 @@ def test_output_must_not_overwrite_source(flashing_clip: Path) -> None:
 
 def test_cli_mitigate_exit_codes(flashing_clip: Path, tmp_path: Path) -> None:
     out = tmp_path / "fixed.mp4"
-    ok = subprocess.run([sys.executable, "-m", "haven.cli", "mitigate", str(flashing_clip), str(out)],
-                        capture_output=True, text=True, timeout=300)
+    ok = subprocess.run(
+        [sys.executable, "-m", "haven.cli", "mitigate", str(flashing_clip), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "passes" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "haven.cli", "mitigate", str(tmp_path / "x.mp4"),
-                          str(out)], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "haven.cli", "mitigate", str(tmp_path / "x.mp4"), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("haven: error:")

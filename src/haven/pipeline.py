@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from haven.media import AudioChunk, AudioRequest, FrameRequest, MediaInfo, MediaSource
+from haven.media.prefetch import prefetch
 from haven.policy import Policy, Treatment, evaluate
 from haven.signals import Analyzer, AnalyzerOutput, Signal
 from haven.signals.registry import check_declared_inputs
@@ -72,7 +73,7 @@ def analyse(
         runs = {a.name: a.start(source.info) for a in analyzers}
         listeners_audio = [runs[a.name] for a in analyzers if a.audio_request() is not None]
         total = source.info.declared_duration or 0.0
-        for item in source.decode(requests, audio):
+        for item in prefetch(source.decode(requests, audio)):
             if isinstance(item, AudioChunk):
                 for run in listeners_audio:
                     run.on_audio(item)

@@ -57,24 +57,32 @@ def test_audio_is_decoded_only_when_asked(flashing_clip: Path) -> None:
 def test_variable_frame_rate_times_come_from_the_stream(tmp_path: Path) -> None:
     rng = np.random.default_rng(3)
     times = np.cumsum(rng.choice([1 / 60, 1 / 30, 1 / 20], size=60)).round(4).tolist()
-    path = write_video(tmp_path / "vfr.mp4", _marker_render(64, 64), width=64, height=64,
-                       times=times)
+    path = write_video(
+        tmp_path / "vfr.mp4", _marker_render(64, 64), width=64, height=64, times=times
+    )
     with MediaSource(path) as source:
         decoded = [f.time for f in source.decode([FrameRequest("v", 32)])]
         assert source.info.variable_frame_rate
     assert decoded == pytest.approx(times, abs=2e-4)
 
 
-@pytest.mark.parametrize(("rotation", "corner"), [(90, "bottom-left"), (-90, "top-right"),
-                                                  (180, "bottom-right")])
+@pytest.mark.parametrize(
+    ("rotation", "corner"), [(90, "bottom-left"), (-90, "top-right"), (180, "bottom-right")]
+)
 def test_rotation_metadata_is_honoured(tmp_path: Path, rotation: int, corner: str) -> None:
     """The stored top-left block appears where a player shows it after the display rotation.
 
     FFmpeg's display-matrix angle is counter-clockwise: +90 turns the stored top-left corner
     to the bottom-left of the screen, -90 (an upright phone's usual tag) to the top-right.
     """
-    path = write_video(tmp_path / "rot.mp4", _marker_render(96, 64), width=96, height=64,
-                       duration=0.5, rotation=rotation)
+    path = write_video(
+        tmp_path / "rot.mp4",
+        _marker_render(96, 64),
+        width=96,
+        height=64,
+        duration=0.5,
+        rotation=rotation,
+    )
     with MediaSource(path) as source:
         frame = next(f for f in source.decode([FrameRequest("v", 96, "gray")]))
         info = source.info
@@ -90,8 +98,14 @@ def test_rotation_metadata_is_honoured(tmp_path: Path, rotation: int, corner: st
 
 
 def test_ten_bit_input(tmp_path: Path) -> None:
-    path = write_video(tmp_path / "ten.mp4", _marker_render(64, 64), width=64, height=64,
-                       duration=0.5, pixel_format="yuv420p10le")
+    path = write_video(
+        tmp_path / "ten.mp4",
+        _marker_render(64, 64),
+        width=64,
+        height=64,
+        duration=0.5,
+        pixel_format="yuv420p10le",
+    )
     with MediaSource(path) as source:
         frame = next(f for f in source.decode([FrameRequest("v", 64, "rgb24")]))
         assert source.info.bit_depth == 10

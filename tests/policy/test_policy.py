@@ -16,8 +16,13 @@ def _verdict(verdict: str, confidence: float = 0.95, **extra: object) -> Signal:
         analyzer_version="1",
         kind="photosensitivity.verdict",
         confidence=confidence,
-        attributes={"verdict": verdict, "profile": "phone", "failing_segment_count": 2,
-                    "uncertain_because": [], **extra},
+        attributes={
+            "verdict": verdict,
+            "profile": "phone",
+            "failing_segment_count": 2,
+            "uncertain_because": [],
+            **extra,
+        },
     )
 
 
@@ -52,17 +57,32 @@ def test_warning_verdict_notifies_creator_only() -> None:
 @pytest.mark.parametrize(
     ("comparison", "value", "fires"),
     [
-        ({"below": 3}, 2, True), ({"below": 3}, 3, False), ({"at_most": 3}, 3, True),
-        ({"above": 3}, 3, False), ({"at_least": 3}, 3, True), ({"in": [1, 2]}, 2, True),
-        ({"not_equals": 2}, 2, False), ({"equals": 2}, 2, True),
+        ({"below": 3}, 2, True),
+        ({"below": 3}, 3, False),
+        ({"at_most": 3}, 3, True),
+        ({"above": 3}, 3, False),
+        ({"at_least": 3}, 3, True),
+        ({"in": [1, 2]}, 2, True),
+        ({"not_equals": 2}, 2, False),
+        ({"equals": 2}, 2, True),
     ],
 )
 def test_operators(comparison: dict, value: int, fires: bool) -> None:
     policy = parse_policy(
-        {"policy": "p", "version": "1", "rules": [{
-            "id": "r", "when": {"signal": "photosensitivity.verdict",
-                                "attributes": {"failing_segment_count": comparison}},
-            "then": [{"treatment": "hold_for_review", "reason": "x"}]}]},
+        {
+            "policy": "p",
+            "version": "1",
+            "rules": [
+                {
+                    "id": "r",
+                    "when": {
+                        "signal": "photosensitivity.verdict",
+                        "attributes": {"failing_segment_count": comparison},
+                    },
+                    "then": [{"treatment": "hold_for_review", "reason": "x"}],
+                }
+            ],
+        },
         source="test",
     )
     signal = _verdict("fail", failing_segment_count=value)
@@ -73,13 +93,52 @@ def test_operators(comparison: dict, value: int, fires: bool) -> None:
     ("data", "message"),
     [
         ({"policy": "p", "version": "1"}, "'rules' is a required property"),
-        ({"policy": "p", "version": "1", "rules": [{"id": "r", "when": {"signal": "a.b"},
-          "then": [{"treatment": "explode", "reason": "x"}]}]}, "rules/0/then/0/treatment"),
-        ({"policy": "p", "version": "1", "rules": [{"id": "r", "when": {"signal": "a.b"},
-          "then": [{"treatment": "remove", "reason": "x"}], "extra": 1}]}, "rules/0"),
-        ({"policy": "p", "version": "1", "rules": [{"id": "r", "when": {
-          "signal": "photosensitivity.verdict", "attributes": {"verdict": {"like": "f"}}},
-          "then": [{"treatment": "remove", "reason": "x"}]}]}, "attributes/verdict"),
+        (
+            {
+                "policy": "p",
+                "version": "1",
+                "rules": [
+                    {
+                        "id": "r",
+                        "when": {"signal": "a.b"},
+                        "then": [{"treatment": "explode", "reason": "x"}],
+                    }
+                ],
+            },
+            "rules/0/then/0/treatment",
+        ),
+        (
+            {
+                "policy": "p",
+                "version": "1",
+                "rules": [
+                    {
+                        "id": "r",
+                        "when": {"signal": "a.b"},
+                        "then": [{"treatment": "remove", "reason": "x"}],
+                        "extra": 1,
+                    }
+                ],
+            },
+            "rules/0",
+        ),
+        (
+            {
+                "policy": "p",
+                "version": "1",
+                "rules": [
+                    {
+                        "id": "r",
+                        "when": {
+                            "signal": "photosensitivity.verdict",
+                            "attributes": {"verdict": {"like": "f"}},
+                        },
+                        "then": [{"treatment": "remove", "reason": "x"}],
+                    }
+                ],
+            },
+            "attributes/verdict",
+        ),
         ("just a string", "(top level)"),
     ],
 )
@@ -89,17 +148,28 @@ def test_invalid_policies_are_rejected_with_their_location(data: object, message
 
 
 def test_duplicate_rule_ids_are_rejected() -> None:
-    rule = {"id": "same", "when": {"signal": "photosensitivity.verdict"},
-            "then": [{"treatment": "remove", "reason": "x"}]}
+    rule = {
+        "id": "same",
+        "when": {"signal": "photosensitivity.verdict"},
+        "then": [{"treatment": "remove", "reason": "x"}],
+    }
     with pytest.raises(PolicyError, match="used twice"):
         parse_policy({"policy": "p", "version": 1, "rules": [rule, rule]}, source="t")
 
 
 def test_reason_template_keeps_unknown_fields_visible() -> None:
     policy = parse_policy(
-        {"policy": "p", "version": "1", "rules": [{
-            "id": "r", "when": {"signal": "photosensitivity.verdict"},
-            "then": [{"treatment": "remove", "reason": "{verdict} and {nonexistent}"}]}]},
+        {
+            "policy": "p",
+            "version": "1",
+            "rules": [
+                {
+                    "id": "r",
+                    "when": {"signal": "photosensitivity.verdict"},
+                    "then": [{"treatment": "remove", "reason": "{verdict} and {nonexistent}"}],
+                }
+            ],
+        },
         source="t",
     )
     assert evaluate(policy, [_verdict("fail")])[0].reason == "fail and {nonexistent}"

@@ -42,8 +42,9 @@ class _Counter(Analyzer):
                 Run.frames += 1
 
             def finish(self) -> AnalyzerOutput:
-                signal = Signal(analyzer.name, analyzer.version, "counter.frames", 1.0,
-                                {"frames": Run.frames})
+                signal = Signal(
+                    analyzer.name, analyzer.version, "counter.frames", 1.0, {"frames": Run.frames}
+                )
                 return AnalyzerOutput([signal], {"frames": Run.frames})
 
         return Run()

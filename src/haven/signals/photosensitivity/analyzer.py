@@ -37,7 +37,7 @@ from haven.signals.photosensitivity.transitions import ChromaticityTracker, Tran
 # Analysis sizes (longer side, pixels). 240 keeps 1/8 of a 1080x1920 frame: a flashing area
 # of 0.2 % of the screen is still 65 pixels. Patterns need finer detail: 480 resolves stripes
 # down to 0.6 % of the long side (11 px at 1920).
-FLASH_LONG_SIDE = 240
+FLASH_LONG_SIDE = 160
 PATTERN_LONG_SIDE = 480
 PATTERN_SAMPLE_INTERVAL = 0.1
 

@@ -14,7 +14,6 @@ import numpy as np
 
 from haven.signals.photosensitivity.colour import UV_DISTANCE_EPSILON, chromaticity_uv
 
-
 # Share of the threshold within which a value counts as still resting at its peak or valley.
 PLATEAU_SHARE = 0.25
 
