@@ -242,3 +242,48 @@ def test_sample_command_writes_a_failing_clip(tmp_path: Path) -> None:
     assert run("sample", str(out), "--duration", "5").returncode == 0
     report = json.loads(run("scan", str(out), "--json").stdout)
     assert report["analyzers"]["photosensitivity"]["verdict"] == "fail"
+
+
+def _run_on_terminal(*args: str) -> str:
+    """Run ``haven`` with its stderr on a pseudo-terminal; return what the terminal showed."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "haven.cli", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    child.wait(timeout=300)
+    os.close(master)
+    return shown.decode(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def long_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Long enough (300 s of tiny frames) that a scan takes more than a second."""
+    path = tmp_path_factory.mktemp("long") / "long.mp4"
+    frame = np.full((32, 32, 3), 100, np.uint8)
+    return write_video(path, lambda t: frame, width=32, height=32, fps=30, duration=300.0)
+
+
+def test_progress_bar_on_a_terminal_only_and_not_with_quiet(long_clip: Path) -> None:
+    shown = _run_on_terminal("scan", str(long_clip))
+    assert "scanning:" in shown and "/300.0 s" in shown
+    assert "scanning:" not in _run_on_terminal("scan", "--quiet", str(long_clip))

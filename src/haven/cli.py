@@ -36,7 +36,7 @@ class _Progress:
     def __init__(self, quiet: bool, label: str):
         enabled = not quiet and sys.stderr.isatty()
         self._bar = tqdm(
-            total=None,
+            total=1.0,
             unit="s",
             desc=label,
             delay=1.0,
@@ -49,7 +49,8 @@ class _Progress:
     def __call__(self, done: float, total: float) -> None:
         if self._bar.disable:
             return
-        if total and self._bar.total != total:
+        total = max(total, done, 1e-3)
+        if self._bar.total != total:
             self._bar.total = total
         self._bar.update(max(0.0, done - self._done))
         self._done = max(self._done, done)

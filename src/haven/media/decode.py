@@ -212,6 +212,8 @@ class MediaSource:
                     info.frames_decoded = index = index + 1
                     info.last_frame_time = previous_time = time
                     yield decoded
+            if resampler is not None:
+                yield from _flush_audio(resampler, info, position)
         except av.FFmpegError as exc:
             raise CorruptMedia(
                 f"{self.path}: corrupt media near {position:.2f} s ({exc})",
@@ -336,3 +338,13 @@ def _decode_audio(
             samples = resampled.to_ndarray().reshape(-1, resampled.samples)
             info.audio_seconds_decoded += resampled.samples / resampled.sample_rate
             yield AudioChunk(time=time, sample_rate=resampled.sample_rate, samples=samples)
+
+
+def _flush_audio(
+    resampler: av.AudioResampler, info: MediaInfo, time: float
+) -> Iterator[AudioChunk]:
+    """The samples libswresample still holds once the input has ended."""
+    for resampled in resampler.resample(None):
+        samples = resampled.to_ndarray().reshape(-1, resampled.samples)
+        info.audio_seconds_decoded += resampled.samples / resampled.sample_rate
+        yield AudioChunk(time=time, sample_rate=resampled.sample_rate, samples=samples)
