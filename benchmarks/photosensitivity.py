@@ -433,7 +433,7 @@ def print_table(results: Sequence[ClipResult]) -> None:
     for r in results:
         for mode in ("flash", "patterns"):
             run = r.runs[mode]
-            found = ", ".join(f"{n} x{k}" for k, n in sorted(run["segments"].items())) or "none"
+            found = ", ".join(f"{k} x{n}" for k, n in sorted(run["segments"].items())) or "none"
             print(f"{r.seconds} s clip, {mode}: verdict {run['verdict']}; segments: {found}")
 
 

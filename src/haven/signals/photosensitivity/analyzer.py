@@ -204,8 +204,8 @@ class PhotosensitivityRun(AnalysisRun):
     def _seam_segments(self, duration: float, interval: float) -> list[Segment]:
         """Replay the first second after the last frame, as a looping player shows it.
 
-        Only hazards whose offending run reaches back to the seam are new; anything later in
-        the replay was already judged in the first pass.
+        Only hazards whose offending run spans the seam are new; anything wholly before or
+        after it was already judged in the first pass.
         """
         seam = self.first_time + duration
         for channel in self.channels.values():
@@ -217,7 +217,9 @@ class PhotosensitivityRun(AnalysisRun):
         for channel in self.channels.values():
             failures, _ = channel.finish()
             for segment in failures:
-                if segment.start <= seam + interval / 2:
+                # New only if the run has transitions on both sides of the seam: later runs
+                # were judged in the first pass, earlier ones merely linger in the window.
+                if segment.start <= seam + interval / 2 and segment.end >= seam - interval / 2:
                     segment.loop_seam = True
                     found.append(segment)
         return found

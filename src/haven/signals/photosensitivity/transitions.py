@@ -50,6 +50,7 @@ class TransitionTracker:
         self._high_time: np.ndarray | None = None
         self._low_time: np.ndarray | None = None
         self._direction: np.ndarray | None = None
+        self._changed_time: np.ndarray | None = None
         self._idle_since: float | None = None
 
     def update(self, time: float, values: np.ndarray) -> np.ndarray | None:
@@ -60,6 +61,7 @@ class TransitionTracker:
             self._high_time = np.full(values.shape, time, dtype=np.float64)
             self._low_time = np.full(values.shape, time, dtype=np.float64)
             self._direction = np.zeros(values.shape, dtype=np.int8)
+            self._changed_time = np.full(values.shape, time, dtype=np.float64)
             return None
         if self._idle_since is not None:
             self._wake()
@@ -84,8 +86,12 @@ class TransitionTracker:
         if self.dark_limit is not None:
             rise &= low < self.dark_limit
             fall &= values < self.dark_limit
-        rise &= direction != 1
-        fall &= direction != -1
+        # A second rise (or fall) continues the first, unless the first ended longer ago than a
+        # transition may take: a step after a pause is a new change (a cut to grey, then a
+        # flash starting with grey to white).
+        finished = self._changed_time < time - self.max_seconds - 1e-6
+        rise &= (direction != 1) | finished
+        fall &= (direction != -1) | finished
         changed = rise | fall
         if not changed.any():
             return None
@@ -97,6 +103,7 @@ class TransitionTracker:
         np.copyto(low, values, where=changed)
         np.copyto(self._high_time, time, where=changed)
         np.copyto(self._low_time, time, where=changed)
+        np.copyto(self._changed_time, time, where=changed)
         return counted if counted.any() else None
 
     def skip_zero_frame(self, time: float) -> bool:
