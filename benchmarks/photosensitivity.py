@@ -4,7 +4,7 @@ What is measured, on a synthetic 1080x1920 (portrait) 30 fps H.264 clip, each me
 fresh Python process so that its peak resident memory is its own:
 
 decode-only
-    ``MediaSource.decode`` with the analyzer's own flash view (240 px long side, rgb24), doing
+    ``MediaSource.decode`` with the analyzer's own flash view (its long side, rgb24), doing
     nothing with the frames. That is the floor: H.264 decoding plus libswscale scaling, which
     every analysis pays and no analyzer code can make faster.
 analysis, flash+red
@@ -255,7 +255,11 @@ def measure(mode: str, path: Path) -> dict[str, Any]:
         PhotosensitivityAnalyzer,
     )
 
-    result: dict[str, Any] = {"mode": mode, "rss_after_imports_mb": peak_rss_mb()}
+    result: dict[str, Any] = {
+        "mode": mode,
+        "rss_after_imports_mb": peak_rss_mb(),
+        "analysis_long_side": FLASH_LONG_SIDE,
+    }
     cpu_before = cpu_seconds()
     began = time.perf_counter()
     if mode == "decode":
@@ -360,7 +364,8 @@ def print_table(results: Sequence[ClipResult]) -> None:
     )
     print(
         f"clip: {WIDTH}x{HEIGHT} portrait, {FPS} fps, H.264 crf {CRF} {PRESET};"
-        " analysis at 240 px long side (flash view, rgb24)"
+        f" analysis at {results[0].runs['decode']['analysis_long_side']} px long side"
+        " (flash view, rgb24)"
     )
     print()
     header = f"{'':<{label_w}}" + "".join(f"{f'{r.seconds} s clip':>{col_w}}" for r in results)

@@ -115,3 +115,22 @@ def test_cli_mitigate_exit_codes(flashing_clip: Path, tmp_path: Path) -> None:
         timeout=60,
     )
     assert bad.returncode == 2 and bad.stderr.startswith("haven: error:")
+
+
+def test_rotation_and_ten_bit_survive_mitigation(tmp_path: Path) -> None:
+    def render(t: float) -> np.ndarray:
+        image = np.full((64, 96, 3), 90, np.uint8)
+        state = square_wave_on(t, hz=5, start=0.5, end=1.5)
+        if state is not None:
+            image[:, :48] = 255 if state else 0
+        return image
+
+    source = write_video(tmp_path / "rot10.mp4", render, width=96, height=64, duration=2.5,
+                         rotation=-90, pixel_format="yuv420p10le")
+    output = tmp_path / "rot10-out.mp4"
+    assert mitigate_photosensitivity(source, output).passes
+    with av.open(str(output)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.pix_fmt == "yuv420p10le"
+        first = next(container.decode(stream))
+        assert round(first.rotation) == -90

@@ -21,7 +21,7 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 
 from haven.errors import InputError
-from haven.media import MediaSource
+from haven.media import MediaInfo, MediaSource
 from haven.pipeline import analyse
 from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
 from haven.signals.photosensitivity.colour import linearisation_table
@@ -39,10 +39,6 @@ ADAPTATION_LONG_SIDE = 240
 ENCODER_OPTIONS = {"crf": "8", "preset": "fast"}
 
 Progress = Callable[[float, float], None]
-
-
-class MitigationError(InputError):
-    code = "mitigation_failed"
 
 
 @dataclass
@@ -168,6 +164,15 @@ def _blurred(frame: av.VideoFrame) -> np.ndarray:
     ).to_ndarray()
 
 
+def _probe(source: Path) -> MediaInfo:
+    """The source's facts, with its display rotation, which the first decoded frame carries."""
+    with MediaSource(source, fast_decode=False) as media:
+        frames = media.decode([])
+        next(frames, None)
+        frames.close()
+        return media.info
+
+
 def _render(
     source: Path,
     output: Path,
@@ -178,8 +183,7 @@ def _render(
     transfer: str,
     progress: Progress | None,
 ) -> None:
-    with MediaSource(source, fast_decode=False) as media:
-        info = media.info
+    info = _probe(source)
     with av.open(str(source)) as container, av.open(str(output), mode="w") as out:
         video = container.streams.video[0]
         video.thread_type = "AUTO"
