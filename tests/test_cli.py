@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from haven.cli import main
-from haven.media.synth import write_video
+from haven.media.synth import flash_render, write_video
 from haven.report import report_schema
 
 
@@ -150,6 +150,16 @@ def test_corrupt_header(flashing_clip: Path, tmp_path: Path) -> None:
     assert result.stderr.startswith("haven: error:") and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("where", [0.3, 0.5])
+def test_corrupt_data_inside_the_stream(flashing_clip: Path, tmp_path: Path, where: float) -> None:
+    data = bytearray(flashing_clip.read_bytes())
+    start = int(len(data) * where)
+    data[start : start + 2000] = np.random.default_rng(1).integers(0, 256, 2000, np.uint8).tobytes()
+    bad = tmp_path / "corrupt-middle.mp4"
+    bad.write_bytes(bytes(data))
+    _assert_one_line_error(run("scan", str(bad)), "corrupt media near")
+
+
 def test_zero_frames(tmp_path: Path) -> None:
     """A valid raw-video header followed by no frame at all."""
     empty = tmp_path / "empty.y4m"
@@ -235,6 +245,20 @@ def test_custom_policy_changes_treatments(flashing_clip: Path, tmp_path: Path) -
     assert [t["name"] for t in report["treatments"]] == ["hold_for_review"]
     assert report["treatments"][0]["reason"] == "Flashing at 5.0 per second from 1.0 s."
     assert report["policy"] == {"name": "strict", "version": "2", "source": str(policy)}
+
+
+def test_result_near_a_limit_is_held_for_review(tmp_path: Path) -> None:
+    """27 % of the screen flashing fails the broadcast 25 % limit, but only just."""
+    render = flash_render(
+        width=180, height=320, hz=5, start=0.5, end=2.0, region=(0.0, 0.0, 1.0, 0.27)
+    )
+    clip = write_video(tmp_path / "near.mp4", render, width=180, height=320, duration=2.5)
+    report = json.loads(run("scan", str(clip), "--json", "--profile", "broadcast").stdout)
+    photo = report["analyzers"]["photosensitivity"]
+    assert photo["verdict"] == "fail" and photo["confidence"] < 0.75
+    assert photo["uncertain_because"]
+    names = [t["name"] for t in report["treatments"]]
+    assert names == ["photosensitivity_warning", "creator_notice", "hold_for_review"]
 
 
 def test_sample_command_writes_a_failing_clip(tmp_path: Path) -> None:
