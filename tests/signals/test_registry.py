@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import pytest
 
-from haven.media import FrameRequest, MediaInfo
+from haven.media import FrameRequest, MediaInfo, MediaSource
 from haven.pipeline import analyse
 from haven.signals import (
     AnalysisRun,
@@ -99,6 +99,9 @@ def test_every_shipped_analyzer_keeps_the_contract(name: str, flashing_clip: Pat
     first = analyse(flashing_clip, [registry.create(name)])[1][name]
     second = analyse(flashing_clip, [registry.create(name)])[1][name]
     assert [s.as_dict() for s in first.signals] == [s.as_dict() for s in second.signals]
+    with MediaSource(flashing_clip) as source:
+        alone = registry.create(name).analyze(source)
+    assert [s.as_dict() for s in alone.signals] == [s.as_dict() for s in first.signals]
     analyzer_class = next(c for c in registry if c.name == name)
     assert analyzer_class.version
     assert first.signals

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from haven.media import AudioChunk, AudioRequest, DecodedFrame, FrameRequest, MediaInfo
+from haven.media import (
+    AudioChunk,
+    AudioRequest,
+    DecodedFrame,
+    FrameRequest,
+    MediaInfo,
+    MediaSource,
+)
 
 
 class InputKind(StrEnum):
@@ -116,6 +123,20 @@ class Analyzer(ABC):
     @abstractmethod
     def start(self, media: MediaInfo) -> AnalysisRun:
         """Begin analysing one file whose probe facts are ``media``."""
+
+    def analyze(self, source: MediaSource) -> AnalyzerOutput:
+        """Run this analyzer alone over one decode pass of ``source``.
+
+        The scan pipeline (``haven.pipeline.analyse``) does the same for several analyzers at
+        once, sharing the decode; this is the one-analyzer form.
+        """
+        run = self.start(source.info)
+        for item in source.decode(self.frame_requests(), self.audio_request()):
+            if isinstance(item, AudioChunk):
+                run.on_audio(item)
+            else:
+                run.on_frame(item)
+        return run.finish()
 
     def describe(self) -> Mapping[str, Any]:
         """Configuration facts worth recording in a report (profile, thresholds...)."""
