@@ -117,8 +117,11 @@ class MediaSource:
         declared = None
         if video.duration is not None and video.duration > 0:
             declared = float(video.duration * time_base)
-        elif container.duration:
+        elif container.duration and audio is None:
+            # Without a per-stream duration (Matroska) the container's is the longest stream's,
+            # which is the video's only when there is nothing else.
             declared = container.duration / 1_000_000
+        origin = float(video.start_time * time_base) if video.start_time is not None else 0.0
         rate = video.average_rate or video.guessed_rate
         pixel_format = video.codec_context.pix_fmt or "unknown"
         return MediaInfo(
@@ -136,6 +139,8 @@ class MediaSource:
             average_frame_rate=float(rate) if rate else None,
             declared_duration=declared,
             has_audio=audio is not None,
+            time_origin=origin,
+            sample_aspect_ratio=Fraction(sar) if sar and sar > 0 else None,
             audio_codec=audio.codec_context.name if audio is not None else None,
             audio_sample_rate=audio.codec_context.sample_rate if audio is not None else None,
         )
@@ -180,16 +185,15 @@ class MediaSource:
         if audio is not None and self._audio is not None:
             streams.append(self._audio)
             resampler = av.AudioResampler(format="flt", layout=audio.layout, rate=audio.sample_rate)
-        views = _ViewMaker(frames)
+        views = _ViewMaker(frames, self.info.sample_aspect_ratio)
         info = self.info
         index = 0
         previous_time: float | None = None
         position = 0.0
         try:
             for packet in self._container.demux(*streams):
-                position = (
-                    float(packet.pts * packet.time_base) if packet.pts is not None else position
-                )
+                if packet.pts is not None:
+                    position = float(packet.pts * packet.time_base) - info.time_origin
                 if packet.stream.type == "audio":
                     if resampler is not None:
                         yield from _decode_audio(packet, resampler, info)
@@ -237,6 +241,11 @@ class MediaSource:
 
     def _check_complete(self) -> None:
         info = self.info
+        if info.frames_timed_by_rate:
+            info.notes.append(
+                f"{info.frames_timed_by_rate} frames had no usable timestamp and were timed at"
+                f" {1 / (info.nominal_frame_interval or 1 / 30):.3g} fps; times are assumed"
+            )
         if info.frames_decoded == 0:
             raise NoFrames(
                 f"{self.path}: the video stream has no decodable frames", path=str(self.path)
@@ -273,8 +282,9 @@ class MediaSource:
 class _ViewMaker:
     """Scales each decoded frame to every requested view, reusing one SwsContext per view."""
 
-    def __init__(self, requests: Sequence[FrameRequest]) -> None:
+    def __init__(self, requests: Sequence[FrameRequest], sample_aspect: Fraction | None) -> None:
         self._requests = list(requests)
+        self._sample_aspect = float(sample_aspect) if sample_aspect else 1.0
         self._reformatters = [VideoReformatter() for _ in self._requests]
         self._last_delivered: list[float | None] = [None] * len(self._requests)
         self._sizes: list[tuple[int, int] | None] = [None] * len(self._requests)
@@ -290,9 +300,10 @@ class _ViewMaker:
                 continue
             size = self._sizes[i]
             if size is None:
-                display = (frame.width, frame.height)
+                # Non-square pixels are corrected here, so the view has the displayed shape.
+                display = (round(frame.width * self._sample_aspect), frame.height)
                 if turns % 2:
-                    display = (frame.height, frame.width)
+                    display = (display[1], display[0])
                 out_w, out_h = _scaled_size(*display, request.long_side)
                 size = (out_h, out_w) if turns % 2 else (out_w, out_h)
                 self._sizes[i] = size
@@ -312,11 +323,20 @@ class _ViewMaker:
 
 
 def _frame_time(frame: av.VideoFrame, info: MediaInfo, previous: float | None) -> float:
-    """Presentation time in seconds; frames without a timestamp follow the previous one."""
+    """Seconds since the video's start, from the frame's own timestamp.
+
+    A frame with no timestamp, or one that does not move forward (raw streams, AVI with
+    B-frames, concatenated transport streams), is placed one frame interval after the previous
+    frame and counted in ``frames_timed_by_rate``, so the report can say its times are assumed.
+    """
     if frame.pts is not None and frame.time_base is not None:
-        return float(frame.pts * frame.time_base)
+        time = float(frame.pts * frame.time_base) - info.time_origin
+        if previous is None or time > previous:
+            return time
     if previous is None:
+        info.frames_timed_by_rate += 1
         return 0.0
+    info.frames_timed_by_rate += 1
     return previous + (info.nominal_frame_interval or 1 / 30)
 
 
@@ -333,7 +353,9 @@ def _decode_audio(
     packet: av.Packet, resampler: av.AudioResampler, info: MediaInfo
 ) -> Iterator[AudioChunk]:
     for frame in packet.decode():
-        time = float(frame.pts * frame.time_base) if frame.pts is not None else 0.0
+        time = (
+            float(frame.pts * frame.time_base) - info.time_origin if frame.pts is not None else 0.0
+        )
         for resampled in resampler.resample(frame):
             samples = resampled.to_ndarray().reshape(-1, resampled.samples)
             info.audio_seconds_decoded += resampled.samples / resampled.sample_rate

@@ -30,6 +30,9 @@ class MediaInfo:
     average_frame_rate: float | None
     declared_duration: float | None
     has_audio: bool
+    # Container time of the video's start; every time Haven reports is measured from it.
+    time_origin: float = 0.0
+    sample_aspect_ratio: Fraction | None = None
     audio_codec: str | None = None
     audio_sample_rate: int | None = None
     # Filled in while decoding.
@@ -39,6 +42,8 @@ class MediaInfo:
     min_frame_interval: float | None = None
     max_frame_interval: float | None = None
     corrupt_frames: int = 0
+    # Frames whose timestamp was missing or went backwards, timed from the frame rate instead.
+    frames_timed_by_rate: int = 0
     audio_seconds_decoded: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -78,6 +83,7 @@ class MediaInfo:
             "duration": round(self.duration, 6),
             "frames_decoded": self.frames_decoded,
             "corrupt_frames": self.corrupt_frames,
+            "frames_timed_by_rate": self.frames_timed_by_rate,
             "has_audio": self.has_audio,
             "audio_codec": self.audio_codec,
             "notes": list(self.notes),

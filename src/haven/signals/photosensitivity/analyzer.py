@@ -245,6 +245,10 @@ class PhotosensitivityRun(AnalysisRun):
                 reasons.append("a regular pattern came within 20 % of the area limit")
         if self.media.corrupt_frames:
             reasons.append(f"{self.media.corrupt_frames} frames decoded with errors")
+        if self.media.frames_timed_by_rate:
+            reasons.append(
+                "the video's timestamps are missing or out of order, so flash rates are estimates"
+            )
         return (0.6 if reasons else 0.95), reasons
 
     def _segment_dict(self, segment: Segment) -> dict[str, Any]:
