@@ -7,6 +7,8 @@ scaled and converted by libswscale inside the decoder, then turned to the displa
 
 from __future__ import annotations
 
+import heapq
+from collections import deque
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -187,8 +189,7 @@ class MediaSource:
             resampler = av.AudioResampler(format="flt", layout=audio.layout, rate=audio.sample_rate)
         views = _ViewMaker(frames, self.info.sample_aspect_ratio)
         info = self.info
-        index = 0
-        previous_time: float | None = None
+        order = _PresentationOrder(info)
         position = 0.0
         try:
             for packet in self._container.demux(*streams):
@@ -199,23 +200,15 @@ class MediaSource:
                         yield from _decode_audio(packet, resampler, info)
                     continue
                 for frame in packet.decode():
-                    time = _frame_time(frame, info, previous_time)
-                    if index == 0:
-                        self._on_first_frame(frame, time)
-                    elif previous_time is not None:
-                        _update_intervals(info, time - previous_time)
+                    if info.frames_decoded == 0:
+                        self._on_first_frame(frame)
+                    info.frames_decoded += 1
                     if frame.is_corrupt:
                         info.corrupt_frames += 1
-                    decoded = DecodedFrame(
-                        index=index,
-                        time=time,
-                        pts=frame.pts if frame.pts is not None else index,
-                        time_base=frame.time_base or info.time_base,
-                        images=views.make(frame, time, info.rotation),
-                    )
-                    info.frames_decoded = index = index + 1
-                    info.last_frame_time = previous_time = time
-                    yield decoded
+                    raw_time = _raw_time(frame, info)
+                    images = views.make(frame, raw_time, info.rotation)
+                    yield from order.push(frame.pts, frame.time_base or info.time_base, images)
+            yield from order.flush()
             if resampler is not None:
                 yield from _flush_audio(resampler, info, position)
         except av.FFmpegError as exc:
@@ -226,9 +219,8 @@ class MediaSource:
             ) from exc
         self._check_complete()
 
-    def _on_first_frame(self, frame: av.VideoFrame, time: float) -> None:
+    def _on_first_frame(self, frame: av.VideoFrame) -> None:
         info = self.info
-        info.first_frame_time = time
         info.rotation = round(frame.rotation or 0) % 360
         if info.rotation % 90:
             info.notes.append(f"rotation {info.rotation} deg is not a multiple of 90; ignored")
@@ -288,15 +280,23 @@ class _ViewMaker:
         self._reformatters = [VideoReformatter() for _ in self._requests]
         self._last_delivered: list[float | None] = [None] * len(self._requests)
         self._sizes: list[tuple[int, int] | None] = [None] * len(self._requests)
+        self._count = 0
 
-    def make(self, frame: av.VideoFrame, time: float, rotation: int) -> dict[str, np.ndarray]:
+    def make(
+        self, frame: av.VideoFrame, time: float | None, rotation: int
+    ) -> dict[str, np.ndarray]:
+        """The views due at this frame. ``time`` (None if unknown) only paces sampled views."""
         images: dict[str, np.ndarray] = {}
+        self._count += 1
         turns = rotation // 90
         for i, request in enumerate(self._requests):
             last = self._last_delivered[i]
             # Half a millisecond of slack so 30 fps timestamps rounded by the container still
             # meet an interval that divides the frame period.
-            if last is not None and time - last < request.min_interval - 5e-4:
+            if time is None:
+                time = self._count / 30  # pacing only; no timestamp to go by
+            # A clock that went backwards restarts the pacing rather than starving the view.
+            if last is not None and 0 <= time - last < request.min_interval - 5e-4:
                 continue
             size = self._sizes[i]
             if size is None:
@@ -322,22 +322,79 @@ class _ViewMaker:
         return images
 
 
-def _frame_time(frame: av.VideoFrame, info: MediaInfo, previous: float | None) -> float:
-    """Seconds since the video's start, from the frame's own timestamp.
+def _raw_time(frame: av.VideoFrame, info: MediaInfo) -> float | None:
+    """The frame's own timestamp in seconds from the video's start, if it has one."""
+    if frame.pts is None or frame.time_base is None:
+        return None
+    return float(frame.pts * frame.time_base) - info.time_origin
 
-    A frame with no timestamp, or one that does not move forward (raw streams, AVI with
-    B-frames, concatenated transport streams), is placed one frame interval after the previous
-    frame and counted in ``frames_timed_by_rate``, so the report can say its times are assumed.
-    """
-    if frame.pts is not None and frame.time_base is not None:
-        time = float(frame.pts * frame.time_base) - info.time_origin
-        if previous is None or time > previous:
-            return time
-    if previous is None:
+
+# Frames leave the decoder in presentation order, but some containers (AVI with B-frames)
+# attach the timestamps in decode order. Holding this many frames back and handing out the
+# smallest pending timestamp first restores the pairing (x264 reorders at most 16 frames).
+REORDER_DEPTH = 16
+
+
+class _PresentationOrder:
+    """Pairs decoded frames with their presentation times and builds ``DecodedFrame``s."""
+
+    def __init__(self, info: MediaInfo) -> None:
+        self._info = info
+        self._pending: deque[tuple[Fraction, dict[str, np.ndarray]]] = deque()
+        self._timestamps: list[int] = []
+        self._previous: float | None = None
+        self._index = 0
+
+    def push(
+        self, pts: int | None, time_base: Fraction, images: dict[str, np.ndarray]
+    ) -> Iterator[DecodedFrame]:
+        self._pending.append((time_base, images))
+        if pts is not None:
+            heapq.heappush(self._timestamps, pts)
+        if len(self._pending) > REORDER_DEPTH:
+            yield self._emit()
+
+    def flush(self) -> Iterator[DecodedFrame]:
+        while self._pending:
+            yield self._emit()
+
+    def _emit(self) -> DecodedFrame:
+        time_base, images = self._pending.popleft()
+        # A frame without a timestamp of its own takes none from the others.
+        has_own = len(self._timestamps) > len(self._pending)
+        pts = heapq.heappop(self._timestamps) if has_own else None
+        time = self._time(pts, time_base)
+        info = self._info
+        if self._previous is None:
+            info.first_frame_time = time
+        else:
+            _update_intervals(info, time - self._previous)
+        info.last_frame_time = self._previous = time
+        index, self._index = self._index, self._index + 1
+        return DecodedFrame(
+            index=index,
+            time=time,
+            pts=pts if pts is not None else index,
+            time_base=time_base,
+            images=images,
+        )
+
+    def _time(self, pts: int | None, time_base: Fraction) -> float:
+        """Seconds since the video's start.
+
+        A frame with no timestamp, or one that does not move forward (raw streams,
+        concatenated transport streams), is placed one frame interval after the previous frame
+        and counted in ``frames_timed_by_rate``, so the report can say its times are assumed.
+        """
+        info, previous = self._info, self._previous
+        if pts is not None:
+            time = float(pts * time_base) - info.time_origin
+            if previous is None or time > previous:
+                return time
         info.frames_timed_by_rate += 1
-        return 0.0
-    info.frames_timed_by_rate += 1
-    return previous + (info.nominal_frame_interval or 1 / 30)
+        if previous is None:
+            return 0.0
+        return previous + (info.nominal_frame_interval or 1 / 30)
 
 
 def _update_intervals(info: MediaInfo, interval: float) -> None:
