@@ -32,26 +32,36 @@ _WINDOW = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
 def _spectral_peaks(tiles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Peak energy share and peak frequency (cycles/px, y and x) of each tile.
 
-    ``tiles`` is (N, TILE, TILE) float32 with the mean removed.
+    ``tiles`` is (N, TILE, TILE) float32 with the mean removed. The full 2-D spectrum of a real
+    tile is symmetric, so every grating shows as two equal peaks (k and -k); the share is that
+    of the pair, whatever the stripes' orientation.
     """
-    power = np.abs(np.fft.rfft2(tiles * _WINDOW)) ** 2  # (N, TILE, TILE // 2 + 1)
-    ky = np.fft.fftfreq(TILE) * TILE
-    kx = np.fft.rfftfreq(TILE) * TILE
-    radius = np.hypot(ky[:, None], kx[None, :])
+    power = np.abs(np.fft.fft2(tiles * _WINDOW)) ** 2  # (N, TILE, TILE)
+    k = np.fft.fftfreq(TILE) * TILE
+    radius = np.hypot(k[:, None], k[None, :])
+    # The share is of all contrast energy, slow changes included: the harmonics of a few wide
+    # bars must not pass for a fine grating once the bars themselves are set aside.
+    total = power.reshape(len(tiles), -1).sum(axis=1) - power[:, 0, 0]
     power[:, radius < MIN_CYCLES_PER_TILE] = 0.0
-    total = power.reshape(len(tiles), -1).sum(axis=1)
-    # Energy around each bin: the bin plus its 8 neighbours (rolling wraps y as the FFT does).
+    # Energy around each bin: the bin plus its 8 neighbours (rolling wraps as the FFT does).
     around = power.copy()
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
             if dy or dx:
-                around += np.roll(np.roll(power, dy, axis=1), dx, axis=2)
+                around += np.roll(power, (dy, dx), axis=(1, 2))
     flat = around.reshape(len(tiles), -1)
     best = flat.argmax(axis=1)
-    share = flat[np.arange(len(tiles)), best] / np.maximum(total, 1e-12)
-    # Mirror symmetry of the real FFT: energy at kx=0 column pairs with its negative frequency.
+    share = 2.0 * flat[np.arange(len(tiles)), best] / np.maximum(total, 1e-12)
     iy, ix = np.unravel_index(best, around.shape[1:])
-    return np.minimum(share, 1.0), ky[iy] / TILE, kx[ix] / TILE
+    return np.minimum(share, 1.0), k[iy] / TILE, k[ix] / TILE
+
+
+def _tile_starts(length: int) -> list[int]:
+    """Tile origins every STRIDE pixels, plus one flush with the far edge."""
+    starts = list(range(0, length - TILE + 1, STRIDE))
+    if starts[-1] != length - TILE:
+        starts.append(length - TILE)
+    return starts
 
 
 class PatternDetector:
@@ -71,8 +81,9 @@ class PatternDetector:
         if height < TILE or width < TILE:
             self.too_small = True
             return
-        windows = sliding_window_view(luminance, (TILE, TILE))[::STRIDE, ::STRIDE]
-        rows, cols = windows.shape[:2]
+        row_starts, col_starts = _tile_starts(height), _tile_starts(width)
+        windows = sliding_window_view(luminance, (TILE, TILE))[np.ix_(row_starts, col_starts)]
+        rows, cols = len(row_starts), len(col_starts)
         tiles = windows.reshape(rows * cols, TILE, TILE)
         means = tiles.mean(axis=(1, 2))
         spread = tiles.std(axis=(1, 2))
@@ -89,9 +100,10 @@ class PatternDetector:
         regular[np.flatnonzero(candidates)[share >= MIN_PEAK_SHARE]] = True
         if not regular.any():
             return
-        cells = self._vote_cells(regular.reshape(rows, cols), height, width)
-        area = float(cells.sum() * STRIDE * STRIDE) / (height * width)
-        area = min(area, 1.0)
+        cells, cell_area = self._vote_cells(
+            regular.reshape(rows, cols), row_starts, col_starts, height, width
+        )
+        area = float(cell_area[cells].sum()) / (height * width)
         kept = share >= MIN_PEAK_SHARE
         frequency_y = float(np.median(np.abs(fy[kept])))
         frequency_x = float(np.median(np.abs(fx[kept])))
@@ -126,18 +138,31 @@ class PatternDetector:
             segment.details["moving"] = bool(moving or segment.details.get("moving", False))
 
     @staticmethod
-    def _vote_cells(regular_tiles: np.ndarray, height: int, width: int) -> np.ndarray:
-        """Cells (STRIDE px) covered by patterned tiles in at least half of their coverings."""
+    def _vote_cells(
+        regular_tiles: np.ndarray,
+        row_starts: list[int],
+        col_starts: list[int],
+        height: int,
+        width: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cells (STRIDE px) covered by patterned tiles in at least half of their coverings.
+
+        Returns the cell mask and each cell's area in pixels (cells at the far edges are cut
+        off by the frame).
+        """
         cell_rows, cell_cols = -(-height // STRIDE), -(-width // STRIDE)
         votes = np.zeros((cell_rows, cell_cols), dtype=np.int16)
         cover = np.zeros((cell_rows, cell_cols), dtype=np.int16)
-        span = TILE // STRIDE
-        for r in range(regular_tiles.shape[0]):
-            for c in range(regular_tiles.shape[1]):
-                cover[r : r + span, c : c + span] += 1
+        for r, top in enumerate(row_starts):
+            rows = slice(top // STRIDE, -(-(top + TILE) // STRIDE))
+            for c, left in enumerate(col_starts):
+                cols = slice(left // STRIDE, -(-(left + TILE) // STRIDE))
+                cover[rows, cols] += 1
                 if regular_tiles[r, c]:
-                    votes[r : r + span, c : c + span] += 1
-        return (votes > 0) & (2 * votes >= cover)
+                    votes[rows, cols] += 1
+        heights = np.minimum(STRIDE, height - np.arange(cell_rows) * STRIDE)
+        widths = np.minimum(STRIDE, width - np.arange(cell_cols) * STRIDE)
+        return (votes > 0) & (2 * votes >= cover), np.outer(heights, widths)
 
     @staticmethod
     def _is_moving(
