@@ -31,7 +31,7 @@ from haven.signals.photosensitivity.profiles import (
     Profile,
     get_profile,
 )
-from haven.signals.photosensitivity.segments import Segment, Timeline, webvtt
+from haven.signals.photosensitivity.segments import MERGE_GAP_SECONDS, Segment, Timeline, webvtt
 from haven.signals.photosensitivity.transitions import ChromaticityTracker, TransitionTracker
 
 # Analysis sizes (longer side, pixels). 240 keeps 1/8 of a 1080x1920 frame: a flashing area
@@ -185,14 +185,14 @@ class PhotosensitivityRun(AnalysisRun):
             raise ValueError("photosensitivity analysis received no frames")
         interval = self.interval or (1 / 30)
         duration = self.last_time - self.first_time + interval
-        segments: list[Segment] = []
-        for channel in self.channels.values():
-            failures, warnings = channel.finish()
-            segments += failures + warnings
+        found = {kind: channel.finish() for kind, channel in self.channels.items()}
+        if self.analyzer.loop and self.frames > 1:
+            for kind, seam_failures in self._seam_failures(duration).items():
+                failures, _ = found[kind]
+                _merge_seam(failures, seam_failures)
+        segments = [s for failures, warnings in found.values() for s in failures + warnings]
         if self.patterns is not None:
             segments += self.patterns.finish()
-        if self.analyzer.loop and self.frames > 1:
-            segments += self._seam_segments(duration, interval)
         segments.sort(key=lambda s: (s.start, s.kind))
         verdict = _verdict(segments)
         confidence, reasons = self._confidence(verdict, segments)
@@ -201,28 +201,23 @@ class PhotosensitivityRun(AnalysisRun):
             report=self._report(verdict, confidence, reasons, segments, duration),
         )
 
-    def _seam_segments(self, duration: float, interval: float) -> list[Segment]:
-        """Replay the first second after the last frame, as a looping player shows it.
+    def _seam_failures(self, duration: float) -> dict[str, list[Segment]]:
+        """Replay the start after the last frame, as a looping player shows it.
 
-        Only hazards whose offending run spans the seam are new; anything wholly before or
-        after it was already judged in the first pass.
+        The replay covers a full second past the seam; a clip shorter than that is replayed
+        as many times as it takes. Only failing seconds that straddle the seam are kept.
         """
         seam = self.first_time + duration
         for channel in self.channels.values():
-            channel.failures.reset()  # already collected; start clean for the replay
-            channel.extended.reset()
-        for time, rgb in self._first_second:
-            self._analyse_rgb(seam + (time - self.first_time), rgb)
-        found = []
-        for channel in self.channels.values():
-            failures, _ = channel.finish()
-            for segment in failures:
-                # New only if the run has transitions on both sides of the seam: later runs
-                # were judged in the first pass, earlier ones merely linger in the window.
-                if segment.start <= seam + interval / 2 and segment.end >= seam - interval / 2:
-                    segment.loop_seam = True
-                    found.append(segment)
-        return found
+            channel.start_replay(seam)
+        offset = duration
+        while True:
+            for time, rgb in self._first_second:
+                replay_time = time + offset
+                if replay_time > seam + 1.0 + 1e-6:
+                    return {kind: c.failures.finish() for kind, c in self.channels.items()}
+                self._analyse_rgb(replay_time, rgb)
+            offset += duration
 
     def _confidence(self, verdict: str, segments: list[Segment]) -> tuple[float, list[str]]:
         """How sure the verdict is, and why not more; near a limit a person should look."""
@@ -335,6 +330,41 @@ class PhotosensitivityRun(AnalysisRun):
             "loop_seam_checked": self.analyzer.loop,
             "notes": notes,
         }
+
+
+def _merge_seam(failures: list[Segment], seam_failures: list[Segment]) -> None:
+    """Add the loop-seam failures to ``failures``; one that continues a failure is merged."""
+    for seam_failure in seam_failures:
+        seam_failure.loop_seam = True
+        for failure in failures:
+            if (
+                failure.start <= seam_failure.end
+                and seam_failure.start <= failure.end + MERGE_GAP_SECONDS
+            ):
+                failure.start = min(failure.start, seam_failure.start)
+                failure.end = max(failure.end, seam_failure.end)
+                failure.loop_seam = True
+                failure.peak_transitions_per_second = max(
+                    failure.peak_transitions_per_second, seam_failure.peak_transitions_per_second
+                )
+                failure.peak_area_fraction = max(
+                    failure.peak_area_fraction, seam_failure.peak_area_fraction
+                )
+                failure.peak_window_fraction = max(
+                    failure.peak_window_fraction, seam_failure.peak_window_fraction
+                )
+                failure.box = _union(failure.box, seam_failure.box)
+                break
+        else:
+            failures.append(seam_failure)
+
+
+def _union(
+    a: tuple[int, int, int, int] | None, b: tuple[int, int, int, int] | None
+) -> tuple[int, int, int, int] | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _verdict(segments: list[Segment]) -> str:

@@ -56,10 +56,15 @@ class FlashChannel:
         self.worst_area_ratio = 0.0
         self.worst_at_limit_ratio = 0.0
         self.peak_rate = 0
+        # Time of the loop seam while the first second is replayed after the last frame.
+        self.seam: float | None = None
 
     def push(self, time: float, transitions: np.ndarray | None) -> None:
         counts = self.counts
         counts.push(time, transitions)
+        if self.seam is not None:
+            self._push_replay(time)
+            return
         peak = int(counts.counts.max()) if counts.active else 0
         self.peak_rate = max(self.peak_rate, peak)
         if peak < self.extended_min_transitions:
@@ -82,6 +87,27 @@ class FlashChannel:
             self._add(self.failures, time, over, area_over, int(counts.counts[over].max()))
         elif area_at_limit > limit:
             self._add(self.extended, time, at_limit, area_at_limit, peak)
+
+    def start_replay(self, seam: float) -> None:
+        """Judge what follows as a loop's replay: only failures across ``seam`` count."""
+        self.seam = seam
+        self.failures.reset()
+        self.extended.reset()
+
+    def _push_replay(self, time: float) -> None:
+        counts = self.counts
+        if not counts.active or int(counts.counts.max()) <= self.max_transitions:
+            return
+        over = counts.counts > self.max_transitions
+        share = self._window_share(over)
+        if share <= self.area.max_fraction:
+            return
+        first, last = counts.first_time_touching(over), counts.last_time_touching(over)
+        # The failing second must hold transitions on both sides of the seam; one wholly
+        # before or after it was judged in the first pass.
+        if first is None or last is None or not first < self.seam <= last + 1e-6:
+            return
+        self._add(self.failures, time, over, share, int(counts.counts[over].max()))
 
     def _window_share(self, mask: np.ndarray) -> float:
         return max_window_fraction(
