@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from haven.errors import InputError
-from haven.media.synth import square_wave_on, write_video
+from haven.media import MediaSource
+from haven.media.synth import flash_render, square_wave_on, write_video
 from haven.mitigation import mitigate_photosensitivity
 from haven.mitigation.photosensitivity import PAD_SECONDS
 from haven.pipeline import analyse
@@ -125,8 +126,15 @@ def test_rotation_and_ten_bit_survive_mitigation(tmp_path: Path) -> None:
             image[:, :48] = 255 if state else 0
         return image
 
-    source = write_video(tmp_path / "rot10.mp4", render, width=96, height=64, duration=2.5,
-                         rotation=-90, pixel_format="yuv420p10le")
+    source = write_video(
+        tmp_path / "rot10.mp4",
+        render,
+        width=96,
+        height=64,
+        duration=2.5,
+        rotation=-90,
+        pixel_format="yuv420p10le",
+    )
     output = tmp_path / "rot10-out.mp4"
     assert mitigate_photosensitivity(source, output).passes
     with av.open(str(output)) as container:
@@ -134,3 +142,80 @@ def test_rotation_and_ten_bit_survive_mitigation(tmp_path: Path) -> None:
         assert stream.codec_context.pix_fmt == "yuv420p10le"
         first = next(container.decode(stream))
         assert round(first.rotation) == -90
+
+
+def _flash(width: int, height: int, start: float, end: float):
+    return flash_render(width=width, height=height, hz=5, start=start, end=end)
+
+
+def test_odd_sized_full_chroma_source(tmp_path: Path) -> None:
+    source = write_video(
+        tmp_path / "odd.mp4",
+        _flash(101, 75, 1.0, 2.0),
+        width=101,
+        height=75,
+        duration=3.0,
+        pixel_format="yuv444p",
+    )
+    output = tmp_path / "odd-out.mp4"
+    assert mitigate_photosensitivity(source, output).passes
+    with av.open(str(output)) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == (101, 75)
+        assert stream.codec_context.pix_fmt == "yuv444p"
+
+
+def test_late_start_and_b_frame_avi_keep_their_timing(tmp_path: Path) -> None:
+    late = write_video(
+        tmp_path / "late.mp4",
+        _flash(90, 160, 7.0, 8.0),
+        width=90,
+        height=160,
+        times=[5.0 + i / 30 for i in range(90)],
+    )
+    avi = write_video(
+        tmp_path / "b.avi",
+        _flash(90, 160, 1.0, 2.0),
+        width=90,
+        height=160,
+        duration=3.0,
+        preset="medium",
+    )
+    for source in (late, avi):
+        output = tmp_path / f"{source.stem}-out.mp4"
+        outcome = mitigate_photosensitivity(source, output)
+        assert outcome.passes
+        ((start, _),) = outcome.spans
+        assert start == pytest.approx(2.0 if source is late else 1.0, abs=0.05)
+        with MediaSource(source) as a, MediaSource(output) as b:
+            before = [f.time for f in a.decode([])]
+            after = [f.time for f in b.decode([])]
+        assert [t - after[0] for t in after] == pytest.approx(
+            [t - before[0] for t in before], abs=1e-3
+        )
+
+
+def test_hdr_source_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "hdr.mp4"
+    render = _flash(96, 64, 0.5, 1.5)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 96, 64, "yuv420p10le"
+        stream.codec_context.color_trc, stream.codec_context.color_primaries = 16, 9
+        for i in range(60):
+            frame = av.VideoFrame.from_ndarray(render(i / 30), format="rgb24")
+            frame = frame.reformat(format="yuv420p10le")
+            frame.pts, frame.color_trc, frame.color_primaries = i, 16, 9
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    output = tmp_path / "hdr-out.mp4"
+    with pytest.raises(InputError, match="HDR video"):
+        mitigate_photosensitivity(path, output)
+    assert not output.exists()
+
+
+def test_output_folder_must_exist(flashing_clip: Path, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        mitigate_photosensitivity(flashing_clip, tmp_path / "missing" / "out.mp4")

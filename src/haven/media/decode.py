@@ -228,6 +228,7 @@ class MediaSource:
         if info.rotation % 180 == 90:
             info.display_width, info.display_height = info.display_height, info.display_width
         transfer = _HDR_TRANSFERS.get(int(frame.color_trc or 0))
+        info.hdr_transfer = transfer
         if transfer:
             info.notes.append(f"HDR video ({transfer}) analysed as display-referred code values")
 

@@ -33,6 +33,8 @@ class MediaInfo:
     # Container time of the video's start; every time Haven reports is measured from it.
     time_origin: float = 0.0
     sample_aspect_ratio: Fraction | None = None
+    # "PQ (SMPTE ST 2084)" or "HLG (ARIB STD-B67)" for HDR video, else None.
+    hdr_transfer: str | None = None
     audio_codec: str | None = None
     audio_sample_rate: int | None = None
     # Filled in while decoding.

@@ -12,8 +12,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -79,15 +80,17 @@ class MitigationOutcome:
 
 
 def _spans_from(segments: list[dict], duration: float) -> list[Span]:
+    """The failing segments as spans of the video, loop-seam ones split at the seam."""
     spans: list[Span] = []
     for seg in segments:
         if seg["severity"] != "fail":
             continue
-        parts = [(seg["start"], seg["end"])]
-        if seg["loop_seam"] and seg["end"] > duration:
-            parts = [(seg["start"], duration), (0.0, seg["end"] - duration)]
-        for start, end in parts:
-            spans.append(Span(start, end, {seg["kind"]}))
+        start, end = seg["start"], seg["end"]
+        if end > duration:
+            # A run across the loop seam continues in the video's first seconds.
+            spans.append(Span(0.0, min(duration, end - duration), {seg["kind"]}))
+            end = duration
+        spans.append(Span(min(start, duration), end, {seg["kind"]}))
     spans.sort(key=lambda s: s.start)
     merged: list[Span] = []
     for span in spans:
@@ -99,6 +102,20 @@ def _spans_from(segments: list[dict], duration: float) -> list[Span]:
     return merged
 
 
+@dataclass
+class _Source:
+    """The source's facts and the presentation time of each frame, as the analysis saw them."""
+
+    info: MediaInfo
+    times: list[float]
+
+
+def _read_source(path: Path) -> _Source:
+    with MediaSource(path, fast_decode=False) as media:
+        times = [frame.time for frame in media.decode([])]
+        return _Source(media.info, times)
+
+
 def _verdict(path: Path, profile: str) -> tuple[str, list[dict], float]:
     analyzer = PhotosensitivityAnalyzer(profile)
     media, outputs = analyse(path, [analyzer])
@@ -106,28 +123,36 @@ def _verdict(path: Path, profile: str) -> tuple[str, list[dict], float]:
     return report["verdict"], report["segments"], media.duration
 
 
-def _adaptation_levels(source: Path, spans: list[Span], lut: np.ndarray) -> None:
-    """Mean linear RGB of each padded span, at a small size, in coded orientation."""
-    with av.open(str(source)) as container:
+def _decoded(path: Path, times: list[float]) -> Iterator[tuple[float, av.VideoFrame]]:
+    """Decoded frames in presentation order with the analysis's times (same decoder order)."""
+    with av.open(str(path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        reformatter = VideoReformatter()
-        for frame in container.decode(stream):
-            t = float(frame.pts * frame.time_base)
-            for span in spans:
-                if span.strength(t) <= 0:
-                    continue
-                scale = min(1.0, ADAPTATION_LONG_SIDE / max(frame.width, frame.height))
-                small = reformatter.reformat(
-                    frame,
-                    width=max(1, round(frame.width * scale)),
-                    height=max(1, round(frame.height * scale)),
-                    format="rgb24",
-                    interpolation="AREA",
-                )
-                linear = lut[small.to_ndarray()]
-                span.adaptation = linear if span.adaptation is None else span.adaptation + linear
-                span.frames += 1
+        for index, frame in enumerate(container.decode(stream)):
+            if index < len(times):
+                yield times[index], frame
+
+
+def _adaptation_levels(
+    source: Path, spans: list[Span], lut: np.ndarray, times: list[float]
+) -> None:
+    """Mean linear RGB of each padded span, at a small size, in coded orientation."""
+    reformatter = VideoReformatter()
+    for t, frame in _decoded(source, times):
+        for span in spans:
+            if span.strength(t) <= 0:
+                continue
+            scale = min(1.0, ADAPTATION_LONG_SIDE / max(frame.width, frame.height))
+            small = reformatter.reformat(
+                frame,
+                width=max(1, round(frame.width * scale)),
+                height=max(1, round(frame.height * scale)),
+                format="rgb24",
+                interpolation="AREA",
+            )
+            linear = lut[small.to_ndarray()]
+            span.adaptation = linear if span.adaptation is None else span.adaptation + linear
+            span.frames += 1
     for span in spans:
         if span.adaptation is not None:
             span.adaptation /= span.frames
@@ -164,42 +189,48 @@ def _blurred(frame: av.VideoFrame) -> np.ndarray:
     ).to_ndarray()
 
 
-def _probe(source: Path) -> MediaInfo:
-    """The source's facts, with its display rotation, which the first decoded frame carries."""
-    with MediaSource(source, fast_decode=False) as media:
-        frames = media.decode([])
-        next(frames, None)
-        frames.close()
-        return media.info
+def _output_format(info: MediaInfo) -> str:
+    """The encoder's pixel format: the source's depth, 4:2:0 only where the source has it."""
+    subsampled = (
+        "420" in info.pixel_format and info.coded_width % 2 == 0 and info.coded_height % 2 == 0
+    )
+    chroma = "yuv420p" if subsampled else "yuv444p"
+    return chroma + ("10le" if info.bit_depth > 8 else "")
 
 
 def _render(
     source: Path,
     output: Path,
     spans: list[Span],
+    facts: _Source,
     *,
     delta: float,
     lut: np.ndarray,
     transfer: str,
     progress: Progress | None,
 ) -> None:
-    info = _probe(source)
+    info = facts.info
     with av.open(str(source)) as container, av.open(str(output), mode="w") as out:
         video = container.streams.video[0]
         video.thread_type = "AUTO"
         audio = container.streams.audio[0] if container.streams.audio else None
-        rate = video.average_rate or video.guessed_rate or 30
-        encoder = out.add_stream("libx264", rate=rate)
+        time_base = video.time_base or Fraction(1, 90_000)
+        encoder = out.add_stream("libx264", rate=video.average_rate or video.guessed_rate or 30)
         encoder.width, encoder.height = video.codec_context.width, video.codec_context.height
-        encoder.pix_fmt = "yuv420p10le" if info.bit_depth > 8 else "yuv420p"
-        encoder.time_base = video.time_base
-        encoder.codec_context.time_base = video.time_base
+        encoder.pix_fmt = _output_format(info)
+        encoder.time_base = encoder.codec_context.time_base = time_base
         encoder.options = dict(ENCODER_OPTIONS)
+        if info.sample_aspect_ratio:
+            encoder.codec_context.sample_aspect_ratio = info.sample_aspect_ratio
         if info.rotation:
             encoder.set_display_rotation(info.rotation)
         audio_out = out.add_stream_from_template(audio) if audio is not None else None
+        colour: dict[str, int] | None = None
         upscaled: dict[int, np.ndarray] = {}
+        times = iter(facts.times)
         streams = [video] + ([audio] if audio is not None else [])
+        # Audio packets are copied as they are. Frames leave the decoder in the order the
+        # analysis saw them, so the n-th takes the analysis's n-th presentation time.
         for packet in container.demux(*streams):
             if packet.stream.type == "audio":
                 if packet.dts is not None and audio_out is not None:
@@ -207,7 +238,11 @@ def _render(
                     out.mux(packet)
                 continue
             for frame in packet.decode():
-                t = float(frame.pts * frame.time_base)
+                t = next(times, None)
+                if t is None:
+                    break
+                if colour is None:
+                    colour = _copy_colour(frame, encoder)
                 new = _mitigated_frame(
                     frame,
                     t,
@@ -217,14 +252,30 @@ def _render(
                     lut=lut,
                     transfer=transfer,
                     pixel_format=encoder.pix_fmt,
+                    colour=colour,
                 )
-                new.pts, new.time_base = frame.pts, frame.time_base
+                new.pts = round((t + info.time_origin) / time_base)
+                new.time_base = time_base
                 for packet_out in encoder.encode(new):
                     out.mux(packet_out)
                 if progress is not None:
                     progress(t, info.duration)
         for packet_out in encoder.encode():
             out.mux(packet_out)
+
+
+def _copy_colour(frame: av.VideoFrame, encoder: av.video.stream.VideoStream) -> dict[str, int]:
+    """Tag the output with the source's matrix, range, primaries and transfer."""
+    colour = {
+        "colorspace": int(frame.colorspace),
+        "color_range": int(frame.color_range),
+        "color_primaries": int(frame.color_primaries),
+        "color_trc": int(frame.color_trc),
+    }
+    for name, value in colour.items():
+        if value:
+            setattr(encoder.codec_context, name, value)
+    return colour
 
 
 def _mitigated_frame(
@@ -237,6 +288,7 @@ def _mitigated_frame(
     lut: np.ndarray,
     transfer: str,
     pixel_format: str,
+    colour: dict[str, int],
 ) -> av.VideoFrame:
     active = [(i, s, s.strength(t)) for i, s in enumerate(spans) if s.strength(t) > 0]
     if not active:
@@ -258,7 +310,13 @@ def _mitigated_frame(
         )
     mixed = linear + strength * (target - linear)
     out = av.VideoFrame.from_ndarray(_encode_linear(mixed, transfer), format="rgb24")
-    return out.reformat(format=pixel_format)
+    # Back to YUV with the source's own matrix and range, so the attenuated frames match the
+    # untouched ones around them.
+    return out.reformat(
+        format=pixel_format,
+        dst_colorspace=colour["colorspace"] or None,
+        dst_color_range=colour["color_range"] or None,
+    )
 
 
 def mitigate_photosensitivity(
@@ -274,11 +332,19 @@ def mitigate_photosensitivity(
         raise InputError(f"{output}: the output must not overwrite the source")
     if output.suffix.lower() not in {".mp4", ".mov", ".mkv"}:
         raise InputError(f"{output}: write the rendition as .mp4, .mov or .mkv")
+    if not output.parent.is_dir():
+        raise InputError(f"{output}: the folder {output.parent} does not exist")
     analyzer = PhotosensitivityAnalyzer(profile)
     lut = linearisation_table(analyzer.profile.transfer)
+    facts = _read_source(source)
+    if facts.info.hdr_transfer:
+        raise InputError(
+            f"{source}: HDR video ({facts.info.hdr_transfer}) cannot be mitigated yet; Haven would"
+            " have to tone-map it, which changes the whole video"
+        )
     verdict, segments, duration = _verdict(source, profile)
     spans = _spans_from(segments, duration)
-    _adaptation_levels(source, spans, lut)
+    _adaptation_levels(source, spans, lut, facts.times)
     attempts = 0
     output_verdict = verdict
     for delta in DELTAS:
@@ -287,6 +353,7 @@ def mitigate_photosensitivity(
             source,
             output,
             spans,
+            facts,
             delta=delta,
             lut=lut,
             transfer=analyzer.profile.transfer,
