@@ -311,3 +311,29 @@ def test_progress_bar_on_a_terminal_only_and_not_with_quiet(long_clip: Path) -> 
     shown = _run_on_terminal("scan", str(long_clip))
     assert "scanning:" in shown and "/300.0 s" in shown
     assert "scanning:" not in _run_on_terminal("scan", "--quiet", str(long_clip))
+
+
+def test_cue_file_in_a_missing_folder(flashing_clip: Path, tmp_path: Path) -> None:
+    _assert_one_line_error(
+        run("scan", str(flashing_clip), "--vtt", str(tmp_path / "no" / "cues.vtt")),
+        "does not exist",
+    )
+
+
+def test_mitigate_into_a_missing_folder(flashing_clip: Path, tmp_path: Path) -> None:
+    _assert_one_line_error(
+        run("mitigate", str(flashing_clip), str(tmp_path / "no" / "out.mp4")), "does not exist"
+    )
+
+
+def test_policy_comparing_text_with_a_number(flashing_clip: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "numeric.yaml"
+    policy.write_text(
+        "policy: numeric\nversion: '1'\nrules:\n"
+        "  - id: numeric-verdict\n"
+        "    when: {signal: photosensitivity.verdict, attributes: {verdict: {above: 3}}}\n"
+        "    then: [{treatment: remove, reason: r}]\n"
+    )
+    _assert_one_line_error(
+        run("scan", str(flashing_clip), "--policy", str(policy)), "cannot be applied"
+    )

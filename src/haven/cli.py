@@ -114,6 +114,8 @@ def scan(
     flashes per second, area, where in the picture), the verdict (pass, warning or fail) and
     the treatments with the rule and evidence behind each.
     """
+    if vtt is not None and not vtt.parent.is_dir():
+        _fail(InputError(f"{vtt}: the folder {vtt.parent} does not exist"))
     progress = _Progress(quiet, "scanning")
     try:
         registry = default_registry()
@@ -128,7 +130,10 @@ def scan(
     progress.close()
     report = build_report(result)
     if vtt is not None:
-        vtt.write_text(report["analyzers"]["photosensitivity"]["webvtt"], encoding="utf-8")
+        try:
+            vtt.write_text(report["analyzers"]["photosensitivity"]["webvtt"], encoding="utf-8")
+        except OSError as exc:
+            _fail(InputError(f"{vtt}: cannot write the cues ({exc.strerror})"))
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:

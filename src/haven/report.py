@@ -85,10 +85,11 @@ def render_text(report: dict[str, Any]) -> str:
                 else f", {seg['peak_flashes_per_second']:g} flashes/s"
             )
             seam = " (across the loop seam)" if seg["loop_seam"] else ""
+            where_judged = "the screen" if seg["kind"] == "pattern" else "the judging window"
             lines.append(
                 f"  {seg['severity']:7s} {seg['kind']:9s}"
                 f" {_clock(seg['start'])} - {_clock(seg['end'])}"
-                f"{rate}, {seg['peak_window_fraction'] * 100:.1f} % of the judging window,"
+                f"{rate}, {seg['peak_window_fraction'] * 100:.1f} % of {where_judged},"
                 f" box {where}{seam}"
             )
     lines += ["", f"Treatments (policy {report['policy']['name']} {report['policy']['version']}):"]

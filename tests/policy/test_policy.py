@@ -173,3 +173,69 @@ def test_reason_template_keeps_unknown_fields_visible() -> None:
         source="t",
     )
     assert evaluate(policy, [_verdict("fail")])[0].reason == "fail and {nonexistent}"
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("a lone { brace", "broken reason template"),
+        ("{profile.upper}", "plain field name"),
+        ("{segments[0]}", "plain field name"),
+    ],
+)
+def test_reason_templates_are_checked_when_loading(reason: str, message: str) -> None:
+    data = {
+        "policy": "p",
+        "version": "1",
+        "rules": [
+            {
+                "id": "r",
+                "when": {"signal": "photosensitivity.verdict"},
+                "then": [{"treatment": "remove", "reason": reason}],
+            }
+        ],
+    }
+    with pytest.raises(PolicyError, match=message):
+        parse_policy(data, source="t")
+
+
+def test_literal_braces_are_allowed() -> None:
+    data = {
+        "policy": "p",
+        "version": "1",
+        "rules": [
+            {
+                "id": "r",
+                "when": {"signal": "photosensitivity.verdict"},
+                "then": [{"treatment": "remove", "reason": "{{literal}} {verdict}"}],
+            }
+        ],
+    }
+    assert evaluate(parse_policy(data, source="t"), [_verdict("fail")])[0].reason == (
+        "{literal} fail"
+    )
+
+
+def test_comparing_text_with_a_number_is_a_policy_error() -> None:
+    data = {
+        "policy": "p",
+        "version": "1",
+        "rules": [
+            {
+                "id": "numeric-verdict",
+                "when": {
+                    "signal": "photosensitivity.verdict",
+                    "attributes": {"verdict": {"above": 3}},
+                },
+                "then": [{"treatment": "remove", "reason": "x"}],
+            }
+        ],
+    }
+    with pytest.raises(PolicyError, match="'numeric-verdict' cannot be applied"):
+        evaluate(parse_policy(data, source="t"), [_verdict("fail")])
+
+
+def test_lists_read_as_prose_in_reasons() -> None:
+    unsure = _verdict("pass", confidence=0.6, uncertain_because=["near a limit", "damaged frames"])
+    (review,) = evaluate(load_policy(), [unsure])
+    assert "near a limit; damaged frames" in review.reason and "[" not in review.reason

@@ -6,6 +6,7 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
+from haven.policy.errors import PolicyError
 from haven.policy.model import Policy, Rule, Treatment
 from haven.signals import Signal
 
@@ -24,16 +25,26 @@ def _value(signal: Signal, field: str) -> Any:
     return signal.attributes.get(name)
 
 
+def _readable(value: Any) -> Any:
+    """Lists read as prose in a reason: "a; b" rather than "['a', 'b']"."""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(item) for item in value) or "none"
+    return value
+
+
 def _reason(template: str, signal: Signal) -> str:
-    fields = _Fields(signal.attributes)
+    fields = _Fields({name: _readable(value) for name, value in signal.attributes.items()})
     fields["confidence"] = signal.confidence
     return string.Formatter().vformat(template, (), fields)
 
 
 def _matches(rule: Rule, signal: Signal) -> bool:
-    return signal.kind == rule.when.signal and all(
-        test.holds(_value(signal, test.field)) for test in rule.when.tests
-    )
+    if signal.kind != rule.when.signal:
+        return False
+    try:
+        return all(test.holds(_value(signal, test.field)) for test in rule.when.tests)
+    except TypeError as exc:
+        raise PolicyError(f"rule {rule.id!r} cannot be applied: {exc}", rule=rule.id) from exc
 
 
 def evaluate(policy: Policy, signals: Iterable[Signal]) -> list[Treatment]:

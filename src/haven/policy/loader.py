@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import Collection
 from functools import cache
 from importlib import resources
@@ -66,6 +67,24 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+def _check_template(template: str, *, rule_id: str, source: str) -> None:
+    """A reason template may name signal fields ({verdict}), nothing more."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        raise PolicyError(
+            f"{source}: rule {rule_id!r} has a broken reason template ({exc}); write a literal"
+            " brace as {{ or }}",
+            source=source,
+        ) from exc
+    for name in fields:
+        if not name.isidentifier():
+            raise PolicyError(
+                f"{source}: rule {rule_id!r}: reason field {{{name}}} must be a plain field name",
+                source=source,
+            )
+
+
 def parse_policy(data: Any, *, source: str, known_signals: Collection[str] | None = None) -> Policy:
     try:
         jsonschema.validate(data, policy_schema())
@@ -93,6 +112,8 @@ def parse_policy(data: Any, *, source: str, known_signals: Collection[str] | Non
             for op, value in comparison.items()
         ]
         tests += [Test("confidence", op, value) for op, value in when.get("confidence", {}).items()]
+        for treatment in raw["then"]:
+            _check_template(treatment["reason"], rule_id=raw["id"], source=source)
         rules.append(
             Rule(
                 id=raw["id"],

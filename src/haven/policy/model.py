@@ -36,8 +36,13 @@ class Test:
     value: Any
 
     def holds(self, actual: Any) -> bool:
+        """Whether ``actual`` passes; raises ``TypeError`` when it cannot be compared."""
         if actual is None:
             return False
+        if self.operator in ("below", "at_most", "above", "at_least") and (
+            isinstance(actual, bool) or not isinstance(actual, int | float)
+        ):
+            raise TypeError(f"{self.field} is {actual!r}, not a number")
         match self.operator:
             case "equals":
                 return bool(actual == self.value)
