@@ -153,7 +153,9 @@ class PhotosensitivityRun(AnalysisRun):
     def _analyse_rgb(self, time: float, rgb: np.ndarray) -> None:
         linear = self.lut[rgb]
         luminance = linear[..., 0] * 0.2126 + linear[..., 1] * 0.7152 + linear[..., 2] * 0.0722
-        self.channels["luminance"].push(time, self.luminance_tracker.update(time, luminance))
+        channel = self.channels["luminance"]
+        channel.track_activity(luminance)
+        channel.push(time, self.luminance_tracker.update(time, luminance))
         red_transitions = self._red_transitions(time, linear)
         self.channels["red"].push(time, red_transitions)
 

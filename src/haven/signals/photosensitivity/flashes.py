@@ -11,13 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from haven.signals.photosensitivity.area import max_window_fraction
+from haven.signals.photosensitivity.area import edge_coverage, max_window_fraction
 from haven.signals.photosensitivity.segments import Segment, SegmentBuilder, Timeline
 from haven.signals.photosensitivity.transitions import SlidingCounts
 
 # A result within this ratio of a limit (either side) is "near the limit": the analyzer reports
 # lower confidence, so policy can send the video to a person.
 NEAR_LIMIT_RATIO = 0.2
+# Weight of the newest frame in the per-pixel activity average (about a 5-frame memory).
+ACTIVITY_WEIGHT = 0.2
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,21 @@ class FlashChannel:
         self.peak_rate = 0
         # Time of the loop seam while the first second is replayed after the last frame.
         self.seam: float | None = None
+        # Mean absolute change per frame of each pixel (an exponential average), when the
+        # analyzer tracks it: lets the area count the partly covered pixels at a flash's edge.
+        self.activity: np.ndarray | None = None
+        self._previous: np.ndarray | None = None
+
+    def track_activity(self, values: np.ndarray) -> None:
+        """Feed this frame's measure, (H, W) float32, before ``push``."""
+        if self._previous is not None:
+            change = np.abs(values - self._previous)
+            if self.activity is None:
+                self.activity = change
+            else:
+                self.activity *= 1.0 - ACTIVITY_WEIGHT
+                self.activity += ACTIVITY_WEIGHT * change
+        self._previous = values
 
     def push(self, time: float, transitions: np.ndarray | None) -> None:
         counts = self.counts
@@ -72,7 +89,8 @@ class FlashChannel:
             return
         over = counts.counts > self.max_transitions
         at_limit = counts.counts >= self.extended_min_transitions
-        area_over = self._window_share(over) if peak > self.max_transitions else 0.0
+        flashing = self._flashing(over) if peak > self.max_transitions else None
+        area_over = self._window_share(flashing) if flashing is not None else 0.0
         area_at_limit = self._window_share(at_limit)
         limit = self.area.max_fraction
         self.worst_area_ratio = max(self.worst_area_ratio, area_over / limit)
@@ -83,8 +101,15 @@ class FlashChannel:
             flashes_per_second=peak / 2,
             area_fraction=float(np.count_nonzero(over)) / self._pixels,
         )
-        if area_over > limit:
-            self._add(self.failures, time, over, area_over, int(counts.counts[over].max()))
+        if area_over > limit and flashing is not None:
+            self._add(
+                self.failures,
+                time,
+                over,
+                area_over,
+                int(counts.counts[over].max()),
+                area=float(flashing.sum(dtype=np.float64)) / self._pixels,
+            )
         elif area_at_limit > limit:
             self._add(self.extended, time, at_limit, area_at_limit, peak)
 
@@ -99,7 +124,8 @@ class FlashChannel:
         if not counts.active or int(counts.counts.max()) <= self.max_transitions:
             return
         over = counts.counts > self.max_transitions
-        share = self._window_share(over)
+        flashing = self._flashing(over)
+        share = self._window_share(flashing)
         if share <= self.area.max_fraction:
             return
         first, last = counts.first_time_touching(over), counts.last_time_touching(over)
@@ -107,7 +133,20 @@ class FlashChannel:
         # before or after it was judged in the first pass.
         if first is None or last is None or not first < self.seam <= last + 1e-6:
             return
-        self._add(self.failures, time, over, share, int(counts.counts[over].max()))
+        self._add(
+            self.failures,
+            time,
+            over,
+            share,
+            int(counts.counts[over].max()),
+            area=float(flashing.sum(dtype=np.float64)) / self._pixels,
+        )
+
+    def _flashing(self, mask: np.ndarray) -> np.ndarray:
+        """How much of each pixel flashes: the mask, plus partly covered edge pixels in part."""
+        if self.activity is None:
+            return mask
+        return edge_coverage(mask, self.activity)
 
     def _window_share(self, mask: np.ndarray) -> float:
         return max_window_fraction(
@@ -121,7 +160,10 @@ class FlashChannel:
         mask: np.ndarray,
         window: float,
         transitions: int,
+        *,
+        area: float | None = None,
     ) -> None:
+        """Record a failing (or straining) frame; ``area`` defaults to the mask's share."""
         counts = self.counts
         if builder.continues(time):
             start = time
@@ -134,7 +176,7 @@ class FlashChannel:
             start=start,
             end=time if end is None else end,
             transitions=transitions,
-            area=float(np.count_nonzero(mask)) / self._pixels,
+            area=float(np.count_nonzero(mask)) / self._pixels if area is None else area,
             window=window,
             mask=mask,
         )
