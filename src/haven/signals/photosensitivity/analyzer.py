@@ -339,34 +339,12 @@ def _merge_seam(failures: list[Segment], seam_failures: list[Segment]) -> None:
     for seam_failure in seam_failures:
         seam_failure.loop_seam = True
         for failure in failures:
-            if (
-                failure.start <= seam_failure.end
-                and seam_failure.start <= failure.end + MERGE_GAP_SECONDS
-            ):
-                failure.start = min(failure.start, seam_failure.start)
-                failure.end = max(failure.end, seam_failure.end)
-                failure.loop_seam = True
-                failure.peak_transitions_per_second = max(
-                    failure.peak_transitions_per_second, seam_failure.peak_transitions_per_second
-                )
-                failure.peak_area_fraction = max(
-                    failure.peak_area_fraction, seam_failure.peak_area_fraction
-                )
-                failure.peak_window_fraction = max(
-                    failure.peak_window_fraction, seam_failure.peak_window_fraction
-                )
-                failure.box = _union(failure.box, seam_failure.box)
+            touching = seam_failure.start <= failure.end + MERGE_GAP_SECONDS
+            if failure.start <= seam_failure.end and touching:
+                failure.merge(seam_failure)
                 break
         else:
             failures.append(seam_failure)
-
-
-def _union(
-    a: tuple[int, int, int, int] | None, b: tuple[int, int, int, int] | None
-) -> tuple[int, int, int, int] | None:
-    if a is None or b is None:
-        return a or b
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _verdict(segments: list[Segment]) -> str:

@@ -102,14 +102,7 @@ class FlashChannel:
             area_fraction=float(np.count_nonzero(over)) / self._pixels,
         )
         if area_over > limit and flashing is not None:
-            self._add(
-                self.failures,
-                time,
-                over,
-                area_over,
-                int(counts.counts[over].max()),
-                area=float(flashing.sum(dtype=np.float64)) / self._pixels,
-            )
+            self._add_failure(time, over, flashing, area_over)
         elif area_at_limit > limit:
             self._add(self.extended, time, at_limit, area_at_limit, peak)
 
@@ -133,12 +126,17 @@ class FlashChannel:
         # before or after it was judged in the first pass.
         if first is None or last is None or not first < self.seam <= last + 1e-6:
             return
+        self._add_failure(time, over, flashing, share)
+
+    def _add_failure(
+        self, time: float, over: np.ndarray, flashing: np.ndarray, window: float
+    ) -> None:
         self._add(
             self.failures,
             time,
             over,
-            share,
-            int(counts.counts[over].max()),
+            window,
+            int(self.counts.counts[over].max()),
             area=float(flashing.sum(dtype=np.float64)) / self._pixels,
         )
 

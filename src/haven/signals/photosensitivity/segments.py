@@ -68,18 +68,35 @@ class Segment:
     ) -> None:
         self.end = max(self.end, end)
         self.last_hazard_time = time
+        self._take_peaks(transitions, area, window)
+        if mask is not None:
+            self.grid = mask.shape
+            self.box = union_box(self.box, bounding_box(mask))
+
+    def merge(self, other: Segment) -> None:
+        """Make this segment cover ``other`` too (same kind, same analysis grid)."""
+        self.start = min(self.start, other.start)
+        self.end = max(self.end, other.end)
+        self.loop_seam = self.loop_seam or other.loop_seam
+        self._take_peaks(
+            other.peak_transitions_per_second, other.peak_area_fraction, other.peak_window_fraction
+        )
+        self.box = union_box(self.box, other.box)
+
+    def _take_peaks(self, transitions: int, area: float, window: float) -> None:
         self.peak_transitions_per_second = max(self.peak_transitions_per_second, transitions)
         self.peak_area_fraction = max(self.peak_area_fraction, area)
         self.peak_window_fraction = max(self.peak_window_fraction, window)
-        if mask is not None:
-            self.grid = mask.shape
-            box = bounding_box(mask)
-            if box is not None:
-                if self.box is None:
-                    self.box = box
-                else:
-                    t, left, b, r = self.box
-                    self.box = (min(t, box[0]), min(left, box[1]), max(b, box[2]), max(r, box[3]))
+
+
+Box = tuple[int, int, int, int]
+
+
+def union_box(a: Box | None, b: Box | None) -> Box | None:
+    """The smallest (top, left, bottom, right) box holding both; None only if both are."""
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 class SegmentBuilder:
