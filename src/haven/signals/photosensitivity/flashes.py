@@ -121,10 +121,10 @@ class FlashChannel:
         share = self._window_share(flashing)
         if share <= self.area.max_fraction:
             return
-        first, last = counts.first_time_touching(over), counts.last_time_touching(over)
+        bounds = counts.run_bounds(over)
         # The failing second must hold transitions on both sides of the seam; one wholly
         # before or after it was judged in the first pass.
-        if first is None or last is None or not first < self.seam <= last + 1e-6:
+        if bounds is None or not bounds[0] < self.seam <= bounds[1] + 1e-6:
             return
         self._add_failure(time, over, flashing, share)
 
@@ -162,17 +162,14 @@ class FlashChannel:
         area: float | None = None,
     ) -> None:
         """Record a failing (or straining) frame; ``area`` defaults to the mask's share."""
-        counts = self.counts
+        bounds = self.counts.run_bounds(mask)
+        start, end = bounds if bounds is not None else (time, time)
         if builder.continues(time):
-            start = time
-        else:
-            start = counts.first_time_touching(mask)
-            start = time if start is None else start
-        end = counts.last_time_touching(mask)
+            start = time  # only a new segment takes its start from the window
         builder.add(
             time=time,
             start=start,
-            end=time if end is None else end,
+            end=end,
             transitions=transitions,
             area=float(np.count_nonzero(mask)) / self._pixels if area is None else area,
             window=window,

@@ -171,6 +171,11 @@ class ChromaticityTracker:
         return transition if transition.any() else None
 
 
+# A frame belongs to a flash run when it changes at least this share of the pixels that the
+# run's strongest frame changed.
+RUN_SHARE = 0.25
+
+
 class SlidingCounts:
     """How many transitions each pixel had in the last ``window`` seconds, i.e. in (t - 1, t].
 
@@ -199,16 +204,20 @@ class SlidingCounts:
         """True while any transition is inside the window."""
         return bool(self._entries)
 
-    def first_time_touching(self, mask: np.ndarray) -> float | None:
-        """Time of the oldest transition in the window at any pixel of ``mask``."""
-        for time, transitions in self._entries:
-            if (transitions & mask).any():
-                return time
-        return None
+    def run_bounds(self, mask: np.ndarray) -> tuple[float, float] | None:
+        """First and last frame in the window where much of ``mask`` changed at once.
 
-    def last_time_touching(self, mask: np.ndarray) -> float | None:
-        """Time of the newest transition in the window at any pixel of ``mask``."""
-        for time, transitions in reversed(self._entries):
-            if (transitions & mask).any():
-                return time
-        return None
+        A flash turns its whole area over in one frame, while motion in the scene moves a few
+        scattered pixels at a time. So the run is bounded by the frames whose transitions in
+        ``mask`` number at least ``RUN_SHARE`` of the largest such number in the window; for
+        unsynchronised flicker that is simply every frame with a transition in ``mask``.
+        None when no transition in the window touches ``mask``.
+        """
+        touched = [
+            (time, np.count_nonzero(transitions & mask)) for time, transitions in self._entries
+        ]
+        strongest = max((count for _, count in touched), default=0)
+        if strongest == 0:
+            return None
+        in_run = [time for time, count in touched if count and count >= RUN_SHARE * strongest]
+        return in_run[0], in_run[-1]
