@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from haven.media.synth import write_video
+from haven.pipeline import analyse
+from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
 from haven.signals.photosensitivity.patterns import PatternDetector
 from haven.signals.photosensitivity.profiles import get_profile
 
@@ -45,3 +50,44 @@ def test_photographic_texture_is_not_a_pattern() -> None:
 def test_a_few_wide_bars_are_not_a_harmful_pattern() -> None:
     """Five light-dark pairs or fewer are allowed (Ofcom: more than five is harmful)."""
     assert _detect(_stripes(0, period=WIDTH / 4)) == []
+
+
+def _band_clip(tmp_path: Path, share: float, *, drift_periods_per_second: float = 0.0) -> Path:
+    """540x960 grey video with a full-width band of 12-px stripes over ``share`` of its height."""
+    width, height, period = 540, 960, 24
+
+    def render(t: float) -> np.ndarray:
+        image = np.full((height, width, 3), 90, np.uint8)
+        x = np.arange(width) + drift_periods_per_second * period * t
+        stripes = np.where((x // (period // 2)) % 2 == 0, 235, 20).astype(np.uint8)
+        top = int(height * (0.5 - share / 2))
+        image[top : top + int(height * share)] = stripes[None, :, None]
+        return image
+
+    name = f"band-{share}-{drift_periods_per_second}.mp4"
+    return write_video(tmp_path / name, render, width=width, height=height, duration=1.5)
+
+
+def _pattern_segments(path: Path) -> list[dict]:
+    _, outputs = analyse(path, [PhotosensitivityAnalyzer("broadcast", loop=False)])
+    return [s for s in outputs["photosensitivity"].report["segments"] if s["kind"] == "pattern"]
+
+
+@pytest.mark.parametrize(("share", "fails"), [(0.33, False), (0.47, True)])
+def test_stationary_pattern_limit_is_forty_percent(
+    tmp_path: Path, share: float, fails: bool
+) -> None:
+    segments = _pattern_segments(_band_clip(tmp_path, share))
+    assert bool(segments) is fails
+    if fails:
+        assert segments[0]["peak_area_fraction"] == pytest.approx(share, abs=0.03)
+        assert segments[0]["details"]["moving"] is False
+
+
+@pytest.mark.parametrize(("share", "fails"), [(0.21, False), (0.30, True)])
+def test_moving_pattern_limit_is_a_quarter(tmp_path: Path, share: float, fails: bool) -> None:
+    segments = _pattern_segments(_band_clip(tmp_path, share, drift_periods_per_second=3.0))
+    assert bool(segments) is fails
+    if fails:
+        assert segments[0]["peak_area_fraction"] == pytest.approx(share, abs=0.03)
+        assert segments[0]["details"]["moving"] is True

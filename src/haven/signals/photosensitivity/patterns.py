@@ -26,6 +26,10 @@ MIN_CYCLES_PER_TILE = 2.0
 # "moving" (drifting, oscillating or contrast-reversing) rather than stationary.
 MOVING_CHANGE_RATIO = 0.25
 
+# Within a regular tile, a pixel is striped when the spread of luminance over one period
+# around it reaches this share of the stripes' own spread.
+LOCAL_SPREAD_SHARE = 0.5
+
 _WINDOW = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
 
 
@@ -54,6 +58,21 @@ def _spectral_peaks(tiles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     share = 2.0 * flat[np.arange(len(tiles)), best] / np.maximum(total, 1e-12)
     iy, ix = np.unravel_index(best, around.shape[1:])
     return np.minimum(share, 1.0), k[iy] / TILE, k[ix] / TILE
+
+
+def _box_mean(values: np.ndarray, size: int) -> np.ndarray:
+    """Mean over a ``size`` x ``size`` box centred on each pixel (edges mirrored); same shape."""
+    before = size // 2
+    padded = np.pad(values.astype(np.float64), ((before, size - 1 - before),) * 2, mode="reflect")
+    integral = np.zeros((padded.shape[0] + 1, padded.shape[1] + 1))
+    np.cumsum(np.cumsum(padded, axis=0), axis=1, out=integral[1:, 1:])
+    sums = (
+        integral[size:, size:]
+        - integral[:-size, size:]
+        - integral[size:, :-size]
+        + integral[:-size, :-size]
+    )
+    return sums / (size * size)
 
 
 def _tile_starts(length: int) -> list[int]:
@@ -100,19 +119,23 @@ class PatternDetector:
         regular[np.flatnonzero(candidates)[share >= MIN_PEAK_SHARE]] = True
         if not regular.any():
             return
-        cells, cell_area = self._vote_cells(
-            regular.reshape(rows, cols), row_starts, col_starts, height, width
-        )
-        area = float(cell_area[cells].sum()) / (height * width)
         kept = share >= MIN_PEAK_SHARE
         frequency_y = float(np.median(np.abs(fy[kept])))
         frequency_x = float(np.median(np.abs(fx[kept])))
-        cell_rows = np.flatnonzero(cells.any(axis=1))
-        cell_cols = np.flatnonzero(cells.any(axis=0))
-        extent_h = (cell_rows[-1] - cell_rows[0] + 1) * STRIDE if cell_rows.size else 0
-        extent_w = (cell_cols[-1] - cell_cols[0] + 1) * STRIDE if cell_cols.size else 0
+        period = 1.0 / max(float(np.hypot(frequency_x, frequency_y)), 1e-9)
+        stripe_spread = float(np.median(spread[regular]))
+        striped = self._striped_pixels(
+            luminance, regular.reshape(rows, cols), row_starts, col_starts, period, stripe_spread
+        )
+        area = float(np.count_nonzero(striped)) / (height * width)
+        if area == 0.0:
+            return
+        pixel_rows = np.flatnonzero(striped.any(axis=1))
+        pixel_cols = np.flatnonzero(striped.any(axis=0))
+        extent_h = pixel_rows[-1] - pixel_rows[0] + 1
+        extent_w = pixel_cols[-1] - pixel_cols[0] + 1
         pairs = extent_w * frequency_x + extent_h * frequency_y
-        moving = self._is_moving(luminance, previous, cells, float(np.median(contrast[regular])))
+        moving = self._is_moving(luminance, previous, striped, 2.0 * stripe_spread)
         limit = self.rule.moving_max_fraction if moving else self.rule.stationary_max_fraction
         if pairs >= self.rule.min_pairs:
             self.worst_ratio = max(self.worst_ratio, area / limit)
@@ -125,55 +148,51 @@ class PatternDetector:
             transitions=0,
             area=area,
             window=area,
-            mask=cells,
+            mask=striped,
         )
         segment = self.builder.open_segment
         if segment is not None:
             segment.details["light_dark_pairs"] = max(
                 int(pairs), int(segment.details.get("light_dark_pairs", 0))
             )
-            segment.details["period_px_of_long_side"] = round(
-                1.0 / max(np.hypot(frequency_x, frequency_y), 1e-9) / max(height, width), 4
-            )
+            segment.details["period_px_of_long_side"] = round(period / max(height, width), 4)
             segment.details["moving"] = bool(moving or segment.details.get("moving", False))
 
     @staticmethod
-    def _vote_cells(
+    def _striped_pixels(
+        luminance: np.ndarray,
         regular_tiles: np.ndarray,
         row_starts: list[int],
         col_starts: list[int],
-        height: int,
-        width: int,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Cells (STRIDE px) covered by patterned tiles in at least half of their coverings.
+        period: float,
+        stripe_spread: float,
+    ) -> np.ndarray:
+        """(H, W) bool: pixels of the regular tiles that lie in the stripes themselves.
 
-        Returns the cell mask and each cell's area in pixels (cells at the far edges are cut
-        off by the frame).
+        A tile only partly covered by stripes is still regular, so the tiles overstate the
+        area. Within them, a pixel belongs to the pattern when the luminance spread over one
+        period around it is at least half that of the stripes: the edge is found to half a
+        period.
         """
-        cell_rows, cell_cols = -(-height // STRIDE), -(-width // STRIDE)
-        votes = np.zeros((cell_rows, cell_cols), dtype=np.int16)
-        cover = np.zeros((cell_rows, cell_cols), dtype=np.int16)
+        region = np.zeros(luminance.shape, dtype=bool)
         for r, top in enumerate(row_starts):
-            rows = slice(top // STRIDE, -(-(top + TILE) // STRIDE))
             for c, left in enumerate(col_starts):
-                cols = slice(left // STRIDE, -(-(left + TILE) // STRIDE))
-                cover[rows, cols] += 1
                 if regular_tiles[r, c]:
-                    votes[rows, cols] += 1
-        heights = np.minimum(STRIDE, height - np.arange(cell_rows) * STRIDE)
-        widths = np.minimum(STRIDE, width - np.arange(cell_cols) * STRIDE)
-        return (votes > 0) & (2 * votes >= cover), np.outer(heights, widths)
+                    region[top : top + TILE, left : left + TILE] = True
+        size = max(3, int(np.ceil(period)))
+        mean = _box_mean(luminance, size)
+        mean_square = _box_mean(luminance * luminance, size)
+        local_spread = np.sqrt(np.maximum(mean_square - mean * mean, 0.0))
+        return region & (local_spread >= LOCAL_SPREAD_SHARE * stripe_spread)
 
     @staticmethod
     def _is_moving(
-        current: np.ndarray, previous: np.ndarray | None, cells: np.ndarray, contrast: float
+        current: np.ndarray, previous: np.ndarray | None, striped: np.ndarray, contrast: float
     ) -> bool:
+        """Whether the stripes drifted, oscillated or reversed since the previous sample."""
         if previous is None or previous.shape != current.shape or contrast <= 0:
             return False
-        mask = np.kron(cells, np.ones((STRIDE, STRIDE), dtype=bool))[
-            : current.shape[0], : current.shape[1]
-        ]
-        change = float(np.abs(current[mask] - previous[mask]).mean())
+        change = float(np.abs(current[striped] - previous[striped]).mean())
         return change > MOVING_CHANGE_RATIO * contrast
 
     def finish(self) -> list[Segment]:
