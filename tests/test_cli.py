@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import av
 import jsonschema
 import numpy as np
 import pytest
@@ -117,13 +118,10 @@ def test_truncated_file(flashing_clip: Path, tmp_path: Path) -> None:
     _assert_one_line_error(run("scan", str(cut)), "corrupt or truncated")
 
 
-def test_truncated_file_with_index_first(tmp_path: Path) -> None:
-    """An MP4 with its index at the front still opens; the missing end must be noticed."""
-    source = tmp_path / "faststart.mp4"
-    frame = np.full((64, 64, 3), 90, np.uint8)
-    write_video(source, lambda t: frame, width=64, height=64, duration=4.0)
-    import av
-
+def _index_first_copy(tmp_path: Path) -> Path:
+    """A 4 s MP4 with its index at the front, so a cut copy still opens; flashing at 3.2-4 s."""
+    render = flash_render(width=64, height=64, hz=5, start=3.2, end=4.0)
+    source = write_video(tmp_path / "plain.mp4", render, width=64, height=64, duration=4.0)
     faststart = tmp_path / "moov-first.mp4"
     with (
         av.open(str(source)) as src,
@@ -134,10 +132,27 @@ def test_truncated_file_with_index_first(tmp_path: Path) -> None:
             if packet.dts is not None:
                 packet.stream = stream
                 dst.mux(packet)
-    data = faststart.read_bytes()
+    return faststart
+
+
+def test_truncated_file_with_index_first(tmp_path: Path) -> None:
+    """An MP4 with its index at the front still opens; the missing end must be noticed."""
+    data = _index_first_copy(tmp_path).read_bytes()
     cut = tmp_path / "cut-index-first.mp4"
     cut.write_bytes(data[: int(len(data) * 0.5)])
     _assert_one_line_error(run("scan", str(cut)), "truncated")
+
+
+def test_slightly_truncated_file_goes_to_review(tmp_path: Path) -> None:
+    """Losing the last few percent loses the flash at the end: never a confident pass."""
+    data = _index_first_copy(tmp_path).read_bytes()
+    cut = tmp_path / "cut-end.mp4"
+    cut.write_bytes(data[: int(len(data) * 0.93)])
+    report = json.loads(run("scan", str(cut), "--json").stdout)
+    assert any("truncated" in note for note in report["media"]["notes"])
+    photo = report["analyzers"]["photosensitivity"]
+    assert photo["confidence"] < 0.75
+    assert "hold_for_review" in [t["name"] for t in report["treatments"]]
 
 
 def test_corrupt_header(flashing_clip: Path, tmp_path: Path) -> None:
@@ -168,7 +183,6 @@ def test_zero_frames(tmp_path: Path) -> None:
 
 
 def test_audio_only(tmp_path: Path) -> None:
-    import av
 
     audio = tmp_path / "tone.m4a"
     with av.open(str(audio), "w") as container:

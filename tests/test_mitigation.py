@@ -9,11 +9,13 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from haven import cli
 from haven.errors import InputError
 from haven.media import MediaSource
 from haven.media.synth import flash_render, square_wave_on, write_video
-from haven.mitigation import mitigate_photosensitivity
+from haven.mitigation import mitigate_photosensitivity, photosensitivity
 from haven.mitigation.photosensitivity import PAD_SECONDS
 from haven.pipeline import analyse
 from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
@@ -219,3 +221,24 @@ def test_hdr_source_is_refused(tmp_path: Path) -> None:
 def test_output_folder_must_exist(flashing_clip: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         mitigate_photosensitivity(flashing_clip, tmp_path / "missing" / "out.mp4")
+
+
+def test_output_that_cannot_be_written(flashing_clip: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "looks-like.mp4"
+    folder.mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        mitigate_photosensitivity(flashing_clip, folder)
+    with pytest.raises(InputError, match="cannot write"):
+        mitigate_photosensitivity(flashing_clip, Path("/proc/haven-out.mp4"))
+
+
+def test_cli_exits_1_when_no_attempt_passes(
+    flashing_clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With attenuation too weak to help, the rendition still fails and the command says so."""
+    monkeypatch.setattr(photosensitivity, "DELTAS", (0.5,))
+    result = CliRunner().invoke(
+        cli.main, ["mitigate", str(flashing_clip), str(tmp_path / "weak.mp4")]
+    )
+    assert result.exit_code == 1
+    assert "STILL FAILS" in result.output

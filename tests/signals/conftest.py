@@ -118,8 +118,17 @@ def flash_clip(
     reference = None
     if flash.get("noise_sigma"):
         reference = flash_render(width=width, height=height, **{**flash, "noise_sigma": 0.0})
-    return write_clip(path, render, width=width, height=height, fps=fps, duration=duration,
-                      times=times, reference=reference, **(video or {}))
+    return write_clip(
+        path,
+        render,
+        width=width,
+        height=height,
+        fps=fps,
+        duration=duration,
+        times=times,
+        reference=reference,
+        **(video or {}),
+    )
 
 
 def pixel_box(region: Region, width: int, height: int) -> tuple[int, int, int, int]:
@@ -182,8 +191,9 @@ def report_for(path: Path, profile: str, **options: bool) -> dict[str, Any]:
     return analyse_report(path, profile, **options)[1]
 
 
-def segments_of(report: dict[str, Any], kind: str | None = None,
-                severity: str | None = None) -> list[dict[str, Any]]:
+def segments_of(
+    report: dict[str, Any], kind: str | None = None, severity: str | None = None
+) -> list[dict[str, Any]]:
     return [
         s
         for s in report["segments"]
@@ -219,8 +229,7 @@ def assert_timing(segment: dict[str, Any], clip: Clip) -> None:
     assert_offset(segment, clip.offset, clip.period)
 
 
-def assert_box(segment: dict[str, Any], expected: dict[str, float],
-               report: dict[str, Any]) -> None:
+def assert_box(segment: dict[str, Any], expected: dict[str, float], report: dict[str, Any]) -> None:
     """Each edge of the segment's box is within one analysis pixel of the expected edge.
 
     A region edge that falls inside an analysis pixel blends there, so that pixel may or may

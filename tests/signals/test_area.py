@@ -60,3 +60,27 @@ def test_iris_dilution_case_at_a_quarter_of_the_screen(
     if verdict == "fail":
         (segment,) = report["segments"]
         assert segment["peak_window_fraction"] == pytest.approx(area, abs=0.002)
+
+
+@pytest.mark.parametrize(
+    ("profile", "band", "verdict"),
+    [
+        # phone: a 65 x 141 mm screen at 30 cm; the 10 x 7.5 degree field is 0.81 x 0.34 of a
+        # 9:16 video, so a full-width band fills a quarter of it above 8.5 % of the height.
+        ("phone", 0.075, "pass"),
+        ("phone", 0.095, "fail"),
+        # wcag: 341 x 256 of a 1024 x 768 screen on which the 9:16 video is 432 x 768 px, so
+        # 0.79 x 0.33 of the video; a quarter of it above 8.3 % of the height.
+        ("wcag", 0.073, "pass"),
+        ("wcag", 0.093, "fail"),
+    ],
+)
+def test_window_profiles_just_under_and_over(
+    tmp_path: Path, profile: str, band: float, verdict: str
+) -> None:
+    render = flash_render(
+        width=270, height=480, hz=5, start=0.5, end=2.0, region=(0.0, 0.45, 1.0, band)
+    )
+    clip = write_video(tmp_path / "band.mp4", render, width=270, height=480, duration=2.5)
+    _, outputs = analyse(clip, [PhotosensitivityAnalyzer(profile, loop=False)])
+    assert outputs["photosensitivity"].report["verdict"] == verdict

@@ -67,8 +67,12 @@ def assert_passes(report: dict[str, Any]) -> None:
 
 def expected_box(region: tuple[float, float, float, float]) -> dict[str, float]:
     top, left, bottom, right = pixel_box(region, WIDTH, HEIGHT)
-    return {"x": left / WIDTH, "y": top / HEIGHT, "width": (right - left) / WIDTH,
-            "height": (bottom - top) / HEIGHT}
+    return {
+        "x": left / WIDTH,
+        "y": top / HEIGHT,
+        "width": (right - left) / WIDTH,
+        "height": (bottom - top) / HEIGHT,
+    }
 
 
 FULL = {"x": 0.0, "y": 0.0, "width": 1.0, "height": 1.0}
@@ -98,8 +102,9 @@ def test_full_screen_black_white_5hz_fails(clips: ClipCache, profile: str, fps: 
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_full_screen_red_black_4hz_fails_as_luminance_and_red(clips: ClipCache,
-                                                              profile: str) -> None:
+def test_full_screen_red_black_4hz_fails_as_luminance_and_red(
+    clips: ClipCache, profile: str
+) -> None:
     clip = clips.get(
         "red-black-4",
         lambda p: flash_clip(p, hz=4, start=0.5, end=2.5, on=RED, off=BLACK, background=BLACK),
@@ -118,8 +123,9 @@ def test_red_and_isoluminant_grey_4hz_fails_as_red_only(clips: ClipCache, profil
     grey = srgb_code(0.2126)  # relative luminance of pure red
     clip = clips.get(
         "red-grey-4",
-        lambda p: flash_clip(p, hz=4, start=0.5, end=2.5, on=RED, off=(grey,) * 3,
-                             background=(grey,) * 3),
+        lambda p: flash_clip(
+            p, hz=4, start=0.5, end=2.5, on=RED, off=(grey,) * 3, background=(grey,) * 3
+        ),
     )
     report = judge(clip, profile)
     assert report["verdict"] == "fail"
@@ -132,8 +138,9 @@ def test_red_and_isoluminant_grey_4hz_fails_as_red_only(clips: ClipCache, profil
 @pytest.mark.parametrize("profile", PROFILES)
 def test_top_and_bottom_halves_in_counter_phase_fail(clips: ClipCache, profile: str) -> None:
     """The mean luminance hardly moves, but every pixel flashes at 5 Hz."""
-    render = regions_render(hz=5, start=0.5, end=2.5,
-                            regions=[((0, 0, 1, 0.5), True), ((0, 0.5, 1, 0.5), False)])
+    render = regions_render(
+        hz=5, start=0.5, end=2.5, regions=[((0, 0, 1, 0.5), True), ((0, 0.5, 1, 0.5), False)]
+    )
     clip = clips.get("counter-phase", lambda p: write_clip(p, render))
     report = judge(clip, profile)
     assert report["verdict"] == "fail"
@@ -160,8 +167,9 @@ def test_full_screen_2_5hz_for_6s_is_not_a_failure(clips: ClipCache, profile: st
 # -- partial areas --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("profile", "verdict"),
-                         [("broadcast", "pass"), ("phone", "fail"), ("wcag", "fail")])
+@pytest.mark.parametrize(
+    ("profile", "verdict"), [("broadcast", "pass"), ("phone", "fail"), ("wcag", "fail")]
+)
 def test_10_percent_area_5hz_on_grey(clips: ClipCache, profile: str, verdict: str) -> None:
     region = centred_square(0.10)
     clip = clips.get("area-10", lambda p: flash_clip(p, hz=5, start=0.5, end=2.5, region=region))
@@ -176,8 +184,9 @@ def test_10_percent_area_5hz_on_grey(clips: ClipCache, profile: str, verdict: st
 
 
 @pytest.mark.parametrize("noise", [0.0, 3.0], ids=["clean", "noisy"])
-@pytest.mark.parametrize(("profile", "verdict"),
-                         [("broadcast", "pass"), ("phone", "fail"), ("wcag", "fail")])
+@pytest.mark.parametrize(
+    ("profile", "verdict"), [("broadcast", "pass"), ("phone", "fail"), ("wcag", "fail")]
+)
 def test_20_percent_area_5hz(clips: ClipCache, profile: str, verdict: str, noise: float) -> None:
     region = centred_square(0.20)
     clip = clips.get(
@@ -202,8 +211,9 @@ def test_20_percent_area_5hz(clips: ClipCache, profile: str, verdict: str, noise
 def test_broadcast_area_limit(clips: ClipCache, area: float, verdict: str) -> None:
     region = (0.0, 0.3, 1.0, area)
     assert (box_area(region) > 0.25) == (verdict == "fail")
-    clip = clips.get(f"band-{area}",
-                     lambda p: flash_clip(p, hz=5, start=0.5, end=2.5, region=region))
+    clip = clips.get(
+        f"band-{area}", lambda p: flash_clip(p, hz=5, start=0.5, end=2.5, region=region)
+    )
     report = judge(clip, "broadcast")
     assert report["verdict"] == verdict
     if verdict == "fail":
@@ -226,8 +236,16 @@ def test_broadcast_small_change_over_a_quarter_of_the_screen(
     region = (0.0, 0.3, 1.0, area)
     clip = clips.get(
         f"broadcast-{area}-{change}",
-        lambda p: flash_clip(p, hz=5, start=0.5, end=2.5, region=region, on=(bright,) * 3,
-                             off=(dark,) * 3, background=(dark,) * 3),
+        lambda p: flash_clip(
+            p,
+            hz=5,
+            start=0.5,
+            end=2.5,
+            region=region,
+            on=(bright,) * 3,
+            off=(dark,) * 3,
+            background=(dark,) * 3,
+        ),
     )
     report = judge(clip, "broadcast")
     assert report["verdict"] == verdict
@@ -267,8 +285,9 @@ def test_areas_flashing_in_sync_add_up(clips: ClipCache, profile: str, count: in
     top = min(first["y"], second["y"])
     right = max(first["x"] + first["width"], second["x"] + second["width"])
     bottom = max(first["y"] + first["height"], second["y"] + second["height"])
-    assert_box(segment, {"x": left, "y": top, "width": right - left, "height": bottom - top},
-               report)
+    assert_box(
+        segment, {"x": left, "y": top, "width": right - left, "height": bottom - top}, report
+    )
 
 
 # -- thresholds -----------------------------------------------------------------------------
@@ -276,16 +295,18 @@ def test_areas_flashing_in_sync_add_up(clips: ClipCache, profile: str, count: in
 
 @pytest.mark.parametrize(("change", "verdict"), [(0.09, "pass"), (0.11, "fail")])
 @pytest.mark.parametrize("profile", ["phone", "wcag"])
-def test_luminance_change_threshold(clips: ClipCache, profile: str, change: float,
-                                    verdict: str) -> None:
+def test_luminance_change_threshold(
+    clips: ClipCache, profile: str, change: float, verdict: str
+) -> None:
     """Full-screen 5 Hz between two greys (sRGB linear, darker one < 0.8) 0.09 or 0.11 apart."""
     dark, bright, actual = grey_pair_for("srgb", 0.30, change)
     assert (dark, bright) == (srgb_code(0.30), srgb_code(0.30 + change))
     assert abs(actual - change) < 0.005
     clip = clips.get(
         f"greys-{change}",
-        lambda p: flash_clip(p, hz=5, start=0.5, end=2.5, on=(bright,) * 3, off=(dark,) * 3,
-                             background=(dark,) * 3),
+        lambda p: flash_clip(
+            p, hz=5, start=0.5, end=2.5, on=(bright,) * 3, off=(dark,) * 3, background=(dark,) * 3
+        ),
     )
     report = judge(clip, profile)
     assert report["verdict"] == verdict
@@ -297,8 +318,7 @@ def test_luminance_change_threshold(clips: ClipCache, profile: str, change: floa
 @pytest.mark.parametrize("profile", PROFILES)
 def test_flash_rate_threshold(clips: ClipCache, profile: str, hz: int, verdict: str) -> None:
     """Three flashes a second (6 transitions) are allowed; four are not."""
-    clip = clips.get(f"rate-{hz}",
-                     lambda p: flash_clip(p, duration=4.0, hz=hz, start=0.5, end=3.5))
+    clip = clips.get(f"rate-{hz}", lambda p: flash_clip(p, duration=4.0, hz=hz, start=0.5, end=3.5))
     report = judge(clip, profile)
     assert report["verdict"] == verdict
     if verdict == "fail":
@@ -336,10 +356,10 @@ def stripes(width: int, height: int, stripe: int, share: float = 0.5) -> np.ndar
     return image
 
 
-@pytest.mark.parametrize(("profile", "verdict"),
-                         [("broadcast", "fail"), ("phone", "fail"), ("wcag", "pass")])
-def test_static_stripes_over_half_the_screen(clips: ClipCache, profile: str,
-                                             verdict: str) -> None:
+@pytest.mark.parametrize(
+    ("profile", "verdict"), [("broadcast", "fail"), ("phone", "fail"), ("wcag", "pass")]
+)
+def test_static_stripes_over_half_the_screen(clips: ClipCache, profile: str, verdict: str) -> None:
     """12-px stripes on a 1080-wide frame are 3 px at 270 wide (the pattern view's own scale)."""
     image = stripes(WIDTH, HEIGHT, 3)
     clip = clips.get("stripes", lambda p: write_clip(p, lambda t: image, duration=2.0))
@@ -435,8 +455,16 @@ def test_rotated_clip_box_is_on_the_displayed_picture(
     """Stored 480x270 landscape with the left third flashing; displayed 270x480 portrait."""
     clip = clips.get(
         f"rotated{rotation}",
-        lambda p: flash_clip(p, width=480, height=270, hz=5, start=0.5, end=2.5,
-                             region=(0.0, 0.0, 1 / 3, 1.0), video={"rotation": rotation}),
+        lambda p: flash_clip(
+            p,
+            width=480,
+            height=270,
+            hz=5,
+            start=0.5,
+            end=2.5,
+            region=(0.0, 0.0, 1 / 3, 1.0),
+            video={"rotation": rotation},
+        ),
     )
     info, report = analyse_report(clip.path, "phone")
     assert info.rotation == rotation % 360
@@ -447,8 +475,7 @@ def test_rotated_clip_box_is_on_the_displayed_picture(
     assert_webvtt(report)
     segment = only_segment(report, "luminance")
     assert_timing(segment, clip)
-    assert_box(segment, {"x": 0.0, "y": displayed_y, "width": 1.0, "height": 1 / 3},
-               report)
+    assert_box(segment, {"x": 0.0, "y": displayed_y, "width": 1.0, "height": 1 / 3}, report)
 
 
 def letterboxed(content_height: int = 152) -> tuple[Render, tuple[float, float, float, float]]:
@@ -460,7 +487,7 @@ def letterboxed(content_height: int = 152) -> tuple[Render, tuple[float, float, 
     def render(t: float) -> np.ndarray:
         image = flash(t)
         image[:bar] = 0
-        image[HEIGHT - bar:] = 0
+        image[HEIGHT - bar :] = 0
         return image
 
     return render, region
@@ -511,8 +538,7 @@ def test_loop_seam_flash(clips: ClipCache, profile: str) -> None:
 
 def test_flash_ending_before_the_seam_is_not_a_seam_hazard(clips: ClipCache) -> None:
     """4 s, grey, 5 Hz from 1.0 s to 3.7 s: the loop joins still grey to still grey."""
-    clip = clips.get("late-flash",
-                     lambda p: flash_clip(p, duration=4.0, hz=5, start=1.0, end=3.7))
+    clip = clips.get("late-flash", lambda p: flash_clip(p, duration=4.0, hz=5, start=1.0, end=3.7))
     linear = judge(clip, "phone", loop=False)
     looped = judge(clip, "phone", loop=True)
     assert linear["verdict"] == looped["verdict"] == "fail"

@@ -37,6 +37,8 @@ MIN_SIDE = 16
 MAX_ASPECT = 16.0
 # A stream that stops this far short of its declared duration is reported as truncated.
 TRUNCATION_TOLERANCE = 0.85
+# A smaller shortfall than that, above this many seconds, is reported as a possible truncation.
+SHORTFALL_NOTE_SECONDS = 0.1
 
 # FFmpeg's transfer characteristics for HDR video (AVColorTransferCharacteristic).
 _HDR_TRANSFERS = {16: "PQ (SMPTE ST 2084)", 18: "HLG (ARIB STD-B67)"}
@@ -244,16 +246,26 @@ class MediaSource:
                 f"{self.path}: the video stream has no decodable frames", path=str(self.path)
             )
         declared = info.declared_duration
-        if declared and declared > 1.0:
-            reached = info.duration
-            if reached < TRUNCATION_TOLERANCE * declared:
-                raise CorruptMedia(
-                    f"{self.path}: truncated or corrupt: video ends at {reached:.2f} s"
-                    f" of a declared {declared:.2f} s",
-                    path=str(self.path),
-                    reached=reached,
-                    declared=declared,
-                )
+        if not declared:
+            return
+        reached = info.duration
+        missing = declared - reached
+        if declared > 1.0 and reached < TRUNCATION_TOLERANCE * declared:
+            raise CorruptMedia(
+                f"{self.path}: truncated or corrupt: video ends at {reached:.2f} s"
+                f" of a declared {declared:.2f} s",
+                path=str(self.path),
+                reached=reached,
+                declared=declared,
+            )
+        if missing > max(SHORTFALL_NOTE_SECONDS, 2 * (info.nominal_frame_interval or 0.0)):
+            # Short of the declared length but not enough to call it broken: say so, so the
+            # analyzers lower their confidence and a person can look.
+            info.missing_seconds = missing
+            info.notes.append(
+                f"the video ends at {reached:.2f} s but declares {declared:.2f} s; the file may"
+                " be truncated"
+            )
 
     # -- context manager ---------------------------------------------------------------------
 

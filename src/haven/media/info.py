@@ -46,6 +46,8 @@ class MediaInfo:
     corrupt_frames: int = 0
     # Frames whose timestamp was missing or went backwards, timed from the frame rate instead.
     frames_timed_by_rate: int = 0
+    # Seconds by which the decoded video falls short of its declared duration, when notable.
+    missing_seconds: float = 0.0
     audio_seconds_decoded: float = 0.0
     notes: list[str] = field(default_factory=list)
 

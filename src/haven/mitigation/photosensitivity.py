@@ -319,6 +319,18 @@ def _mitigated_frame(
     )
 
 
+def _check_writable(output: Path) -> None:
+    """Fail before any work if ``output`` cannot be written (read-only folder, /proc...)."""
+    existed = output.exists()
+    try:
+        with output.open("ab"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write the rendition ({exc.strerror})") from exc
+    if not existed:
+        output.unlink()
+
+
 def mitigate_photosensitivity(
     source: str | Path,
     output: str | Path,
@@ -334,6 +346,9 @@ def mitigate_photosensitivity(
         raise InputError(f"{output}: write the rendition as .mp4, .mov or .mkv")
     if not output.parent.is_dir():
         raise InputError(f"{output}: the folder {output.parent} does not exist")
+    if output.is_dir():
+        raise InputError(f"{output}: is a folder; name the rendition's file")
+    _check_writable(output)
     analyzer = PhotosensitivityAnalyzer(profile)
     lut = linearisation_table(analyzer.profile.transfer)
     facts = _read_source(source)

@@ -242,6 +242,11 @@ class PhotosensitivityRun(AnalysisRun):
                 reasons.append("a regular pattern came within 20 % of the area limit")
         if self.media.corrupt_frames:
             reasons.append(f"{self.media.corrupt_frames} frames decoded with errors")
+        if self.media.missing_seconds:
+            reasons.append(
+                f"the file may be truncated: {self.media.missing_seconds:.2f} s of the declared"
+                " video did not decode"
+            )
         if self.media.frames_timed_by_rate:
             reasons.append(
                 "the video's timestamps are missing or out of order, so flash rates are estimates"
