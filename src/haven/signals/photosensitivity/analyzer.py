@@ -22,6 +22,7 @@ from haven.signals.photosensitivity.colour import (
     saturated_red,
 )
 from haven.signals.photosensitivity.flashes import NEAR_LIMIT_RATIO, AreaLimit, FlashChannel
+from haven.signals.photosensitivity.motion import explained_by_motion
 from haven.signals.photosensitivity.patterns import PatternDetector
 from haven.signals.photosensitivity.profiles import (
     DEFAULT_PROFILE,
@@ -110,6 +111,7 @@ class PhotosensitivityRun(AnalysisRun):
         self.interval: float | None = None
         self.analysis_size: tuple[int, int] | None = None
         self._first_second: list[tuple[float, np.ndarray]] = []
+        self._previous_luminance: np.ndarray | None = None
 
     # -- per frame ---------------------------------------------------------------------------
 
@@ -155,9 +157,25 @@ class PhotosensitivityRun(AnalysisRun):
         luminance = linear[..., 0] * 0.2126 + linear[..., 1] * 0.7152 + linear[..., 2] * 0.0722
         channel = self.channels["luminance"]
         channel.track_activity(luminance)
-        channel.push(time, self.luminance_tracker.update(time, luminance))
+        transitions = self.luminance_tracker.update(time, luminance)
+        if transitions is not None and self._previous_luminance is not None:
+            transitions = self._discount_motion(transitions, self._previous_luminance, luminance)
+        self._previous_luminance = luminance
+        channel.push(time, transitions)
         red_transitions = self._red_transitions(time, linear)
         self.channels["red"].push(time, red_transitions)
+
+    def _discount_motion(
+        self, transitions: np.ndarray, previous: np.ndarray, current: np.ndarray
+    ) -> np.ndarray | None:
+        """Drop the transitions that the camera's motion explains (see ``motion``)."""
+        explained = explained_by_motion(
+            previous, current, tolerance=self.profile.luminance_min_change / 2
+        )
+        if explained is None:
+            return transitions
+        transitions &= ~explained
+        return transitions if transitions.any() else None
 
     def _red_transitions(self, time: float, linear: np.ndarray) -> np.ndarray | None:
         saturated = saturated_red(linear, saturation=RED_SATURATION)
