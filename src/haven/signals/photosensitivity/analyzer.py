@@ -17,12 +17,13 @@ import numpy as np
 from haven.media import DecodedFrame, FrameRequest, MediaInfo
 from haven.signals.base import AnalysisRun, Analyzer, AnalyzerOutput, InputKind, Signal, TimeRange
 from haven.signals.photosensitivity.colour import (
+    LUMINANCE_WEIGHTS,
     legacy_red_metric,
     linearisation_table,
     saturated_red,
 )
 from haven.signals.photosensitivity.flashes import NEAR_LIMIT_RATIO, AreaLimit, FlashChannel
-from haven.signals.photosensitivity.motion import explained_by_motion
+from haven.signals.photosensitivity.motion import MotionExplainer
 from haven.signals.photosensitivity.patterns import PatternDetector
 from haven.signals.photosensitivity.profiles import (
     DEFAULT_PROFILE,
@@ -87,6 +88,10 @@ class PhotosensitivityRun(AnalysisRun):
         self.profile = profile = analyzer.profile
         self.media = media
         self.lut = linearisation_table(profile.transfer)
+        # Relative luminance is a sum of one table look-up per channel.
+        self.luminance_of_red = self.lut * np.float32(LUMINANCE_WEIGHTS[0])
+        self.luminance_of_green = self.lut * np.float32(LUMINANCE_WEIGHTS[1])
+        self.luminance_of_blue = self.lut * np.float32(LUMINANCE_WEIGHTS[2])
         self.luminance_tracker = TransitionTracker(
             min_change=profile.luminance_min_change, dark_limit=profile.luminance_dark_limit
         )
@@ -111,7 +116,7 @@ class PhotosensitivityRun(AnalysisRun):
         self.interval: float | None = None
         self.analysis_size: tuple[int, int] | None = None
         self._first_second: list[tuple[float, np.ndarray]] = []
-        self._previous_luminance: np.ndarray | None = None
+        self.motion = MotionExplainer(tolerance=profile.luminance_min_change / 2)
 
     # -- per frame ---------------------------------------------------------------------------
 
@@ -153,47 +158,46 @@ class PhotosensitivityRun(AnalysisRun):
         self.window_fraction = (fraction_w, fraction_h)
 
     def _analyse_rgb(self, time: float, rgb: np.ndarray) -> None:
-        linear = self.lut[rgb]
-        luminance = linear[..., 0] * 0.2126 + linear[..., 1] * 0.7152 + linear[..., 2] * 0.0722
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        luminance = self.luminance_of_red[r] + self.luminance_of_green[g]
+        luminance += self.luminance_of_blue[b]
         channel = self.channels["luminance"]
         channel.track_activity(luminance)
         transitions = self.luminance_tracker.update(time, luminance)
-        if transitions is not None and self._previous_luminance is not None:
-            transitions = self._discount_motion(transitions, self._previous_luminance, luminance)
-        self._previous_luminance = luminance
+        explained = self.motion.explain(luminance, needed=transitions is not None)
+        if transitions is not None and explained is not None:
+            # The scene moving past a pixel is not a flash (see ``motion``).
+            transitions &= ~explained
+            if not transitions.any():
+                transitions = None
         channel.push(time, transitions)
-        red_transitions = self._red_transitions(time, linear)
-        self.channels["red"].push(time, red_transitions)
+        self.channels["red"].push(time, self._red_transitions(time, rgb))
 
-    def _discount_motion(
-        self, transitions: np.ndarray, previous: np.ndarray, current: np.ndarray
-    ) -> np.ndarray | None:
-        """Drop the transitions that the camera's motion explains (see ``motion``)."""
-        explained = explained_by_motion(
-            previous, current, tolerance=self.profile.luminance_min_change / 2
-        )
-        if explained is None:
-            return transitions
-        transitions &= ~explained
-        return transitions if transitions.any() else None
-
-    def _red_transitions(self, time: float, linear: np.ndarray) -> np.ndarray | None:
-        saturated = saturated_red(linear, saturation=RED_SATURATION)
-        any_red = bool(saturated.any())
-        metric = legacy_red_metric(linear, saturated) if any_red else None
+    def _red_transitions(self, time: float, rgb: np.ndarray) -> np.ndarray | None:
+        # Saturated red needs R/(R+G+B) >= 0.8 in linear light, so its code value is above both
+        # others; frames with no such pixel (most) skip the colour maths altogether.
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        any_red = bool(((r > g) & (r > b)).any())
+        linear = self.lut[rgb] if any_red else None
+        saturated = saturated_red(linear, saturation=RED_SATURATION) if linear is not None else None
+        if saturated is not None and not saturated.any():
+            saturated = None
+        metric = legacy_red_metric(linear, saturated) if saturated is not None else None
         found: np.ndarray | None = None
         legacy = self.legacy_red_tracker
         if legacy is not None and (metric is not None or not legacy.skip_zero_frame(time)):
-            if metric is None:
-                metric = np.zeros(saturated.shape, dtype=np.float32)
-            found = legacy.update(time, metric)
+            zeros = np.zeros(rgb.shape[:2], dtype=np.float32)
+            found = legacy.update(time, metric if metric is not None else zeros)
         if self.uv_red_tracker is not None:
-            if metric is None:
-                metric = np.zeros(saturated.shape, dtype=np.float32)
             # The chromaticity rule needs a visible red: near black, compression noise makes
             # "saturated" reds of no luminance whose u'v' is meaningless.
-            visible_red = saturated & (metric > LEGACY_RED_MIN_CHANGE)
-            by_uv = self.uv_red_tracker.update(linear, visible_red)
+            visible_red = (
+                saturated & (metric > LEGACY_RED_MIN_CHANGE) if saturated is not None else None
+            )
+            lut = self.lut
+            by_uv = self.uv_red_tracker.update(
+                (lambda: linear) if linear is not None else (lambda: lut[rgb]), visible_red
+            )
             if by_uv is not None:
                 found = by_uv if found is None else (found | by_uv)
         return found

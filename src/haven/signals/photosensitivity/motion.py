@@ -9,6 +9,7 @@ translation exists (a cut, a zoom, several things moving) nothing is discounted.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import numpy as np
@@ -24,18 +25,29 @@ def _window(shape: tuple[int, int]) -> np.ndarray:
     return np.outer(np.hanning(shape[0]), np.hanning(shape[1])).astype(np.float32)
 
 
-def global_shift(previous: np.ndarray, current: np.ndarray) -> tuple[float, float] | None:
-    """(dy, dx) in pixels that carries ``previous`` onto ``current``, or None if unclear.
+def spectrum(image: np.ndarray) -> np.ndarray:
+    """The windowed spectrum phase correlation compares; compute once per frame."""
+    return np.fft.rfft2((image - image.mean()) * _window(image.shape))
 
-    Both are (H, W) float32 luminance. Sub-pixel precision comes from a parabola through the
-    correlation peak and its neighbours.
+
+def _half(image: np.ndarray) -> np.ndarray:
+    """Each 2x2 block averaged: motion is estimated at half size, a quarter of the cost."""
+    height, width = image.shape[0] // 2 * 2, image.shape[1] // 2 * 2
+    even = image[:height:2, :width:2] + image[1:height:2, :width:2]
+    return (even + image[:height:2, 1:width:2] + image[1:height:2, 1:width:2]) * 0.25
+
+
+def global_shift(
+    before: np.ndarray, after: np.ndarray, *, shape: tuple[int, int]
+) -> tuple[float, float] | None:
+    """(dy, dx) in pixels that carries one image onto another, or None if unclear.
+
+    ``before`` and ``after`` are the images' ``spectrum``; ``shape`` is the images' (H, W).
+    Sub-pixel precision comes from a parabola through the correlation peak and its neighbours.
     """
-    window = _window(previous.shape)
-    before = np.fft.rfft2((previous - previous.mean()) * window)
-    after = np.fft.rfft2((current - current.mean()) * window)
     cross = after * np.conj(before)
     cross /= np.abs(cross) + 1e-9
-    correlation = np.fft.irfft2(cross, s=previous.shape)
+    correlation = np.fft.irfft2(cross, s=shape)
     peak_index = np.unravel_index(int(np.argmax(correlation)), correlation.shape)
     peak = float(correlation[peak_index])
     if peak < MIN_PEAK:
@@ -55,30 +67,61 @@ def global_shift(previous: np.ndarray, current: np.ndarray) -> tuple[float, floa
 
 
 def translated(image: np.ndarray, dy: float, dx: float) -> np.ndarray:
-    """``image`` moved by (dy, dx) pixels, bilinear, edges repeated; same shape."""
-    height, width = image.shape
-    rows = np.clip(np.arange(height) - dy, 0, height - 1)
-    cols = np.clip(np.arange(width) - dx, 0, width - 1)
-    r0, c0 = np.floor(rows).astype(int), np.floor(cols).astype(int)
-    r1, c1 = np.minimum(r0 + 1, height - 1), np.minimum(c0 + 1, width - 1)
-    fr, fc = (rows - r0)[:, None], (cols - c0)[None, :]
-    top = image[r0][:, c0] * (1 - fc) + image[r0][:, c1] * fc
-    bottom = image[r1][:, c0] * (1 - fc) + image[r1][:, c1] * fc
-    return (top * (1 - fr) + bottom * fr).astype(np.float32, copy=False)
+    """``image`` moved by (dy, dx) pixels, bilinear, edges repeated; same shape.
 
-
-def explained_by_motion(
-    previous: np.ndarray, current: np.ndarray, *, tolerance: float
-) -> np.ndarray | None:
-    """(H, W) bool: pixels whose change the camera's motion predicts within ``tolerance``.
-
-    None when the frames show no clear global motion, so nothing is explained away.
+    Output pixel (r, c) is the input at (r - dy, c - dx).
     """
-    shift = global_shift(previous, current)
-    if shift is None or max(abs(shift[0]), abs(shift[1])) < MIN_SHIFT:
-        return None
-    height, width = current.shape
-    if abs(shift[0]) > height / 4 or abs(shift[1]) > width / 4:
-        return None
-    predicted = translated(previous, *shift)
-    return np.abs(current - predicted) < tolerance
+    height, width = image.shape
+    iy, ix = math.floor(dy), math.floor(dx)
+    fy, fx = dy - iy, dx - ix
+    pad = max(abs(iy), abs(ix)) + 2
+    padded = np.pad(image, pad, mode="edge")
+
+    def view(oy: int, ox: int) -> np.ndarray:
+        return padded[pad - oy : pad - oy + height, pad - ox : pad - ox + width]
+
+    out = view(iy, ix) * ((1 - fy) * (1 - fx))
+    out += view(iy, ix + 1) * ((1 - fy) * fx)
+    out += view(iy + 1, ix) * (fy * (1 - fx))
+    out += view(iy + 1, ix + 1) * (fy * fx)
+    return out.astype(np.float32, copy=False)
+
+
+class MotionExplainer:
+    """Remembers the previous frame (and its spectrum) to explain this frame's changes."""
+
+    def __init__(self, *, tolerance: float) -> None:
+        self.tolerance = tolerance
+        self._previous: np.ndarray | None = None
+        self._previous_spectrum: np.ndarray | None = None
+
+    def explain(self, current: np.ndarray, *, needed: bool) -> np.ndarray | None:
+        """(H, W) bool of pixels whose change the camera's motion predicts, or None.
+
+        Call for every frame, in order; with ``needed`` False it only remembers the frame.
+        None when no clear global motion exists, so nothing is explained away.
+        """
+        previous, previous_spectrum = self._previous, self._previous_spectrum
+        self._previous, self._previous_spectrum = current, None
+        if not needed or previous is None:
+            return None
+        if previous.shape != current.shape:
+            return None
+        if previous_spectrum is None:
+            previous_spectrum = spectrum(_half(previous))
+        current_spectrum = self._previous_spectrum = spectrum(_half(current))
+        half_shift = global_shift(
+            previous_spectrum,
+            current_spectrum,
+            shape=(current.shape[0] // 2, current.shape[1] // 2),
+        )
+        if half_shift is None:
+            return None
+        shift = (2.0 * half_shift[0], 2.0 * half_shift[1])
+        if max(abs(shift[0]), abs(shift[1])) < MIN_SHIFT:
+            return None
+        height, width = current.shape
+        if abs(shift[0]) > height / 4 or abs(shift[1]) > width / 4:
+            return None
+        predicted = translated(previous, *shift)
+        return np.abs(current - predicted) < self.tolerance

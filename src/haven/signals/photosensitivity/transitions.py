@@ -9,6 +9,7 @@ flashes are never averaged away, and sensor noise well below the threshold never
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 
@@ -142,22 +143,28 @@ class ChromaticityTracker:
         self.min_distance = min_distance
         self._anchor_uv: np.ndarray | None = None
         self._anchor_red: np.ndarray | None = None
-        self._previous_linear: np.ndarray | None = None
+        self._previous_linear: Callable[[], np.ndarray] | None = None
 
-    def update(self, linear_rgb: np.ndarray, red_state: np.ndarray) -> np.ndarray | None:
-        """Feed one frame: (H, W, 3) linear RGB and its (H, W) saturated-red map."""
+    def update(
+        self, linear_rgb: Callable[[], np.ndarray], red_state: np.ndarray | None
+    ) -> np.ndarray | None:
+        """Feed one frame: a function giving its (H, W, 3) linear RGB, and its (H, W) map of
+        visible saturated red (None when the frame holds no red at all)."""
         uv_of = chromaticity_uv
         has_red_anchor = self._anchor_red is not None and bool(self._anchor_red.any())
-        if not has_red_anchor and not red_state.any():
+        if not has_red_anchor and (red_state is None or not red_state.any()):
             # The anchor of every pixel is simply the latest frame; remember it lazily.
             self._anchor_uv = None
             self._anchor_red = None
             self._previous_linear = linear_rgb
             return None
-        current_uv = uv_of(linear_rgb)
+        current = linear_rgb()
+        if red_state is None:
+            red_state = np.zeros(current.shape[:2], dtype=bool)
+        current_uv = uv_of(current)
         if self._anchor_uv is None:
             previous = self._previous_linear
-            self._anchor_uv = uv_of(previous) if previous is not None else current_uv.copy()
+            self._anchor_uv = uv_of(previous()) if previous is not None else current_uv.copy()
             self._anchor_red = np.zeros(red_state.shape, dtype=bool)
         anchor_uv, anchor_red = self._anchor_uv, self._anchor_red
         difference = current_uv - anchor_uv
