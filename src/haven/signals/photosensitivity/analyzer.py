@@ -88,6 +88,13 @@ class PhotosensitivityRun(AnalysisRun):
         self.profile = profile = analyzer.profile
         self.media = media
         self.lut = linearisation_table(profile.transfer)
+        # For each red code, the largest green or blue code whose linear value is at most a
+        # quarter of it: beyond that the pixel cannot be saturated red.
+        self.red_partner_limit = (
+            (np.searchsorted(self.lut, self.lut / 4, side="right") - 1)
+            .clip(0, 255)
+            .astype(np.uint8)
+        )
         # Relative luminance is a sum of one table look-up per channel.
         self.luminance_of_red = self.lut * np.float32(LUMINANCE_WEIGHTS[0])
         self.luminance_of_green = self.lut * np.float32(LUMINANCE_WEIGHTS[1])
@@ -174,10 +181,11 @@ class PhotosensitivityRun(AnalysisRun):
         self.channels["red"].push(time, self._red_transitions(time, rgb))
 
     def _red_transitions(self, time: float, rgb: np.ndarray) -> np.ndarray | None:
-        # Saturated red needs R/(R+G+B) >= 0.8 in linear light, so its code value is above both
-        # others; frames with no such pixel (most) skip the colour maths altogether.
+        # Saturated red needs R/(R+G+B) >= 0.8 in linear light, so R at least 4x G and 4x B;
+        # frames with no such pixel (most, warm tones included) skip the colour maths.
         r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-        any_red = bool(((r > g) & (r > b)).any())
+        limit = self.red_partner_limit[r]
+        any_red = bool(((g <= limit) & (b <= limit) & (r > 0)).any())
         linear = self.lut[rgb] if any_red else None
         saturated = saturated_red(linear, saturation=RED_SATURATION) if linear is not None else None
         if saturated is not None and not saturated.any():
