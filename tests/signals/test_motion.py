@@ -70,3 +70,25 @@ def test_flash_during_a_pan_still_fails_on_time(tmp_path: Path, profile: str) ->
     assert segment["kind"] == "luminance"
     assert segment["start"] == pytest.approx(1.0, abs=1 / 30)
     assert segment["end"] == pytest.approx(2.0, abs=3 / 30)
+
+
+@pytest.mark.parametrize("profile", ["phone", "broadcast", "wcag"])
+@pytest.mark.parametrize("pattern", ["checkerboard", "stripes"])
+def test_reversing_pattern_is_flashing_not_motion(
+    tmp_path: Path, profile: str, pattern: str
+) -> None:
+    """Reversing a pattern's contrast looks like moving it by half a period: it is a flash."""
+    y, x = np.mgrid[0:H, 0:W]
+    board = ((y // 30 + x // 30) % 2 if pattern == "checkerboard" else (x // 30) % 2).astype(bool)
+
+    def render(t: float) -> np.ndarray:
+        state = square_wave_on(t, hz=5, start=0.5, end=2.0)
+        cells = ~board if state else board  # reversed first at 0.5 s
+        return np.repeat(np.where(cells, 230, 20)[..., None], 3, axis=2).astype(np.uint8)
+
+    clip = write_video(tmp_path / "reversal.mp4", render, width=W, height=H, duration=2.5)
+    _, outputs = analyse(clip, [PhotosensitivityAnalyzer(profile, loop=False)])
+    report = outputs["photosensitivity"].report
+    luminance = [s for s in report["segments"] if s["kind"] == "luminance"]
+    assert report["verdict"] == "fail" and luminance
+    assert luminance[0]["start"] == pytest.approx(0.5, abs=1 / 30)

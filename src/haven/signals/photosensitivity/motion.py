@@ -16,6 +16,8 @@ import numpy as np
 
 # The correlation peak (1.0 for a pure translation) below which no global motion is trusted.
 MIN_PEAK = 0.2
+# A second correlation peak this close to the first makes the motion ambiguous.
+AMBIGUOUS_PEAK = 0.35
 # Shifts under this many pixels are no motion worth discounting.
 MIN_SHIFT = 0.25
 
@@ -51,6 +53,15 @@ def global_shift(
     peak_index = np.unravel_index(int(np.argmax(correlation)), correlation.shape)
     peak = float(correlation[peak_index])
     if peak < MIN_PEAK:
+        return None
+    # A repeating picture (stripes, checks) matches itself at many shifts: a pattern that
+    # reverses its contrast looks exactly like one moved by half a period. Such an ambiguous
+    # match explains nothing, or reversing patterns would pass for motion.
+    others = correlation.copy()
+    rows = np.arange(peak_index[0] - 2, peak_index[0] + 3) % shape[0]
+    cols = np.arange(peak_index[1] - 2, peak_index[1] + 3) % shape[1]
+    others[np.ix_(rows, cols)] = -np.inf
+    if float(others.max()) >= AMBIGUOUS_PEAK * peak:
         return None
     shift = []
     for axis, size in enumerate(correlation.shape):
