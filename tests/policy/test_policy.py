@@ -54,6 +54,23 @@ def test_warning_verdict_notifies_creator_only() -> None:
     assert [t.name for t in treatments] == ["creator_notice"]
 
 
+def _one_rule(
+    *,
+    rule_id: str = "r",
+    signal: str = "photosensitivity.verdict",
+    attributes: dict | None = None,
+    treatment: str = "remove",
+    reason: str = "x",
+    **extra: object,
+) -> dict:
+    """A policy document with a single rule."""
+    when: dict = {"signal": signal}
+    if attributes is not None:
+        when["attributes"] = attributes
+    rule = {"id": rule_id, "when": when, "then": [{"treatment": treatment, "reason": reason}]}
+    return {"policy": "p", "version": "1", "rules": [{**rule, **extra}]}
+
+
 @pytest.mark.parametrize(
     ("comparison", "value", "fires"),
     [
@@ -68,23 +85,8 @@ def test_warning_verdict_notifies_creator_only() -> None:
     ],
 )
 def test_operators(comparison: dict, value: int, fires: bool) -> None:
-    policy = parse_policy(
-        {
-            "policy": "p",
-            "version": "1",
-            "rules": [
-                {
-                    "id": "r",
-                    "when": {
-                        "signal": "photosensitivity.verdict",
-                        "attributes": {"failing_segment_count": comparison},
-                    },
-                    "then": [{"treatment": "hold_for_review", "reason": "x"}],
-                }
-            ],
-        },
-        source="test",
-    )
+    data = _one_rule(attributes={"failing_segment_count": comparison}, treatment="hold_for_review")
+    policy = parse_policy(data, source="test")
     signal = _verdict("fail", failing_segment_count=value)
     assert bool(evaluate(policy, [signal])) is fires
 
@@ -93,52 +95,9 @@ def test_operators(comparison: dict, value: int, fires: bool) -> None:
     ("data", "message"),
     [
         ({"policy": "p", "version": "1"}, "'rules' is a required property"),
-        (
-            {
-                "policy": "p",
-                "version": "1",
-                "rules": [
-                    {
-                        "id": "r",
-                        "when": {"signal": "a.b"},
-                        "then": [{"treatment": "explode", "reason": "x"}],
-                    }
-                ],
-            },
-            "rules/0/then/0/treatment",
-        ),
-        (
-            {
-                "policy": "p",
-                "version": "1",
-                "rules": [
-                    {
-                        "id": "r",
-                        "when": {"signal": "a.b"},
-                        "then": [{"treatment": "remove", "reason": "x"}],
-                        "extra": 1,
-                    }
-                ],
-            },
-            "rules/0",
-        ),
-        (
-            {
-                "policy": "p",
-                "version": "1",
-                "rules": [
-                    {
-                        "id": "r",
-                        "when": {
-                            "signal": "photosensitivity.verdict",
-                            "attributes": {"verdict": {"like": "f"}},
-                        },
-                        "then": [{"treatment": "remove", "reason": "x"}],
-                    }
-                ],
-            },
-            "attributes/verdict",
-        ),
+        (_one_rule(signal="a.b", treatment="explode"), "rules/0/then/0/treatment"),
+        (_one_rule(signal="a.b", extra=1), "rules/0"),
+        (_one_rule(attributes={"verdict": {"like": "f"}}), "attributes/verdict"),
         ("just a string", "(top level)"),
     ],
 )
@@ -148,30 +107,14 @@ def test_invalid_policies_are_rejected_with_their_location(data: object, message
 
 
 def test_duplicate_rule_ids_are_rejected() -> None:
-    rule = {
-        "id": "same",
-        "when": {"signal": "photosensitivity.verdict"},
-        "then": [{"treatment": "remove", "reason": "x"}],
-    }
+    data = _one_rule(rule_id="same")
+    data["rules"] *= 2
     with pytest.raises(PolicyError, match="used twice"):
-        parse_policy({"policy": "p", "version": 1, "rules": [rule, rule]}, source="t")
+        parse_policy(data, source="t")
 
 
 def test_reason_template_keeps_unknown_fields_visible() -> None:
-    policy = parse_policy(
-        {
-            "policy": "p",
-            "version": "1",
-            "rules": [
-                {
-                    "id": "r",
-                    "when": {"signal": "photosensitivity.verdict"},
-                    "then": [{"treatment": "remove", "reason": "{verdict} and {nonexistent}"}],
-                }
-            ],
-        },
-        source="t",
-    )
+    policy = parse_policy(_one_rule(reason="{verdict} and {nonexistent}"), source="t")
     assert evaluate(policy, [_verdict("fail")])[0].reason == "fail and {nonexistent}"
 
 
@@ -184,53 +127,17 @@ def test_reason_template_keeps_unknown_fields_visible() -> None:
     ],
 )
 def test_reason_templates_are_checked_when_loading(reason: str, message: str) -> None:
-    data = {
-        "policy": "p",
-        "version": "1",
-        "rules": [
-            {
-                "id": "r",
-                "when": {"signal": "photosensitivity.verdict"},
-                "then": [{"treatment": "remove", "reason": reason}],
-            }
-        ],
-    }
     with pytest.raises(PolicyError, match=message):
-        parse_policy(data, source="t")
+        parse_policy(_one_rule(reason=reason), source="t")
 
 
 def test_literal_braces_are_allowed() -> None:
-    data = {
-        "policy": "p",
-        "version": "1",
-        "rules": [
-            {
-                "id": "r",
-                "when": {"signal": "photosensitivity.verdict"},
-                "then": [{"treatment": "remove", "reason": "{{literal}} {verdict}"}],
-            }
-        ],
-    }
-    assert evaluate(parse_policy(data, source="t"), [_verdict("fail")])[0].reason == (
-        "{literal} fail"
-    )
+    policy = parse_policy(_one_rule(reason="{{literal}} {verdict}"), source="t")
+    assert evaluate(policy, [_verdict("fail")])[0].reason == "{literal} fail"
 
 
 def test_comparing_text_with_a_number_is_a_policy_error() -> None:
-    data = {
-        "policy": "p",
-        "version": "1",
-        "rules": [
-            {
-                "id": "numeric-verdict",
-                "when": {
-                    "signal": "photosensitivity.verdict",
-                    "attributes": {"verdict": {"above": 3}},
-                },
-                "then": [{"treatment": "remove", "reason": "x"}],
-            }
-        ],
-    }
+    data = _one_rule(rule_id="numeric-verdict", attributes={"verdict": {"above": 3}})
     with pytest.raises(PolicyError, match="'numeric-verdict' cannot be applied"):
         evaluate(parse_policy(data, source="t"), [_verdict("fail")])
 
