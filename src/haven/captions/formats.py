@@ -24,33 +24,30 @@ class CaptionFormatError(InputError):
     code = "bad_captions"
 
 
-def _clock(seconds: float, separator: str) -> str:
-    millis = round(seconds * 1000)
+def timestamp(seconds: float, separator: str = ".") -> str:
+    """ "HH:MM:SS.mmm" (WebVTT) or, with ``separator=","``, "HH:MM:SS,mmm" (SRT)."""
+    millis = max(0, round(seconds * 1000))
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
-def to_webvtt(track: CaptionTrack) -> str:
-    lines = ["WEBVTT"]
-    if track.language:
-        lines.append(f"Language: {track.language}")
-    lines.append("")
+def _cue_lines(track: CaptionTrack, separator: str) -> list[str]:
+    lines: list[str] = []
     for number, cue in enumerate(track.cues, start=1):
-        lines += [str(number), f"{_clock(cue.start, '.')} --> {_clock(cue.end, '.')}"]
-        lines += list(cue.lines)
-        lines.append("")
-    return "\n".join(lines)
+        timing = f"{timestamp(cue.start, separator)} --> {timestamp(cue.end, separator)}"
+        lines += [str(number), timing, *cue.lines, ""]
+    return lines
+
+
+def to_webvtt(track: CaptionTrack) -> str:
+    header = ["WEBVTT"] + ([f"Language: {track.language}"] if track.language else []) + [""]
+    return "\n".join(header + _cue_lines(track, "."))
 
 
 def to_srt(track: CaptionTrack) -> str:
-    lines: list[str] = []
-    for number, cue in enumerate(track.cues, start=1):
-        lines += [str(number), f"{_clock(cue.start, ',')} --> {_clock(cue.end, ',')}"]
-        lines += list(cue.lines)
-        lines.append("")
-    return "\n".join(lines)
+    return "\n".join(_cue_lines(track, ","))
 
 
 def parse_captions(text: str) -> CaptionTrack:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from haven.captions.formats import timestamp
 from haven.signals.photosensitivity.area import bounding_box
 
 # Hazardous frames closer than this are one segment: a flash run with a short pause is one
@@ -182,14 +183,6 @@ class Timeline:
         return rows
 
 
-def _vtt_time(seconds: float) -> str:
-    millis = max(0, round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
-
-
 _KIND_TEXT = {
     "luminance": "flashing lights",
     "red": "red flashes",
@@ -219,7 +212,7 @@ def webvtt(segments: list[Segment], *, duration: float) -> str:
             sentence += f", up to {rate:g} flashes per second"
         lines += [
             f"haven-{number}",
-            f"{_vtt_time(start)} --> {_vtt_time(end)}",
+            f"{timestamp(start)} --> {timestamp(end)}",
             sentence,
             (
                 '{"kind": "%s", "severity": "%s", "skip_to": %.3f}'
