@@ -2,9 +2,10 @@
 
 The frame is cut into overlapping tiles. A tile holds a regular pattern when one narrow peak of
 its 2-D spectrum carries most of its contrast energy, and the stripes are bright and contrasted
-enough to matter. Patterned tiles vote for the grid cells they cover; the voted cells give the
-pattern's area and extent, the spectrum's peak its period, and hence the number of light-dark
-pairs. A pattern that moves or reverses between samples is judged by the stricter moving limit.
+enough to matter. Within the regular tiles, the pixels whose local spread over one period
+matches the stripes' give the pattern's area and extent (to half a period), the spectrum's peak
+its period, and hence the number of light-dark pairs. A pattern that moves or reverses between
+samples is judged by the stricter moving limit.
 """
 
 from __future__ import annotations

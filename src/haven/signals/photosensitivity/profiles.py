@@ -146,7 +146,6 @@ def load_profiles() -> dict[str, Profile]:
     return {name: _profile_from_data(name, body) for name, body in data["profiles"].items()}
 
 
-PROFILES_VERSION = "2026.11.0"
 DEFAULT_PROFILE = "phone"
 
 
