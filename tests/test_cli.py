@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from haven.cli import main
-from haven.media.synth import flash_render, write_video
+from haven.media.synth import flash_render, write_tone, write_video
 from haven.report import report_schema
 
 
@@ -183,20 +183,7 @@ def test_zero_frames(tmp_path: Path) -> None:
 
 
 def test_audio_only(tmp_path: Path) -> None:
-
-    audio = tmp_path / "tone.m4a"
-    with av.open(str(audio), "w") as container:
-        stream = container.add_stream("aac", rate=48000, layout="mono")
-        samples = (np.sin(np.arange(48000) / 10) * 0.2).astype(np.float32)
-        for start in range(0, len(samples), 1024):
-            frame = av.AudioFrame.from_ndarray(
-                samples[None, start : start + 1024], format="fltp", layout="mono"
-            )
-            frame.sample_rate, frame.pts = 48000, start
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    audio = write_tone(tmp_path / "tone.m4a", seconds=1.0)
     _assert_one_line_error(run("scan", str(audio)), "audio only")
 
 

@@ -61,29 +61,16 @@ def test_timestamps_that_jump_back_are_repaired_and_flagged(tmp_path: Path) -> N
 
 
 def test_matroska_with_audio_longer_than_video_is_not_truncated(tmp_path: Path) -> None:
-    path = tmp_path / "long-audio.mkv"
     frame = np.full((H, W, 3), 80, np.uint8)
-    with av.open(str(path), "w") as container:
-        video = container.add_stream("libx264", rate=30)
-        video.width, video.height = W, H
-        audio = container.add_stream("aac", rate=48_000, layout="mono")
-        for i in range(60):
-            picture = av.VideoFrame.from_ndarray(frame, format="rgb24")
-            picture.pts = i
-            for packet in video.encode(picture):
-                container.mux(packet)
-        for packet in video.encode():
-            container.mux(packet)
-        tone = (np.sin(np.arange(48_000 * 5) * 0.05) * 0.3).astype(np.float32)
-        for start in range(0, len(tone), 1024):
-            chunk = av.AudioFrame.from_ndarray(
-                tone[None, start : start + 1024], format="fltp", layout="mono"
-            )
-            chunk.sample_rate, chunk.pts = 48_000, start
-            for packet in audio.encode(chunk):
-                container.mux(packet)
-        for packet in audio.encode():
-            container.mux(packet)
+    path = write_video(
+        tmp_path / "long-audio.mkv",
+        lambda t: frame,
+        width=W,
+        height=H,
+        duration=2.0,
+        audio_tone_hz=300,
+        audio_seconds=5.0,
+    )
     report = _report(path)
     assert report["verdict"] == "pass"
     assert report["media"].duration == pytest.approx(2.0, abs=0.05)

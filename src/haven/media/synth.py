@@ -37,13 +37,15 @@ def write_video(
     crf: int = 10,
     rotation: int | None = None,
     audio_tone_hz: float | None = None,
+    audio_seconds: float | None = None,
     preset: str = "veryfast",
 ) -> Path:
     """Encode ``render(t)`` (an (H, W, 3) uint8 RGB array) at each frame time.
 
     Frame times are ``i / fps`` up to ``duration``, or exactly ``times`` (variable frame rate).
     ``rotation`` stores a display rotation (degrees counter-clockwise) in the stream, as phones
-    do. ``audio_tone_hz`` adds a mono AAC sine tone.
+    do. ``audio_tone_hz`` adds a mono AAC sine tone, as long as the video unless
+    ``audio_seconds`` says otherwise.
     """
     path = Path(path)
     if times is None:
@@ -75,8 +77,18 @@ def write_video(
     for packet in stream.encode():
         container.mux(packet)
     if audio is not None:
-        _write_tone(container, audio, audio_tone_hz, times[-1] + 1 / fps)
+        length = audio_seconds if audio_seconds is not None else times[-1] + 1 / fps
+        _write_tone(container, audio, audio_tone_hz, length)
     container.close()
+    return path
+
+
+def write_tone(path: str | Path, *, seconds: float, frequency: float = 440.0) -> Path:
+    """An audio-only file: a mono AAC sine tone."""
+    path = Path(path)
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("aac", rate=48_000, layout="mono")
+        _write_tone(container, stream, frequency, seconds)
     return path
 
 
