@@ -8,8 +8,8 @@ SAMPLE := sample/flashing.mp4
 
 .PHONY: demo test test-fast lint bench system-deps clean
 
-# Debian packages Haven's tests need beyond Python: none are needed for the photosensitivity
-# slice (PyAV's wheel carries FFmpeg). The script is idempotent and skips what is present.
+# Debian packages Haven's tests need beyond Python (espeak-ng, pocketsphinx-testdata, fonts);
+# the script says why each is needed, is idempotent and skips what is present.
 system-deps:
 	@bash scripts/install-system-deps.sh
 
@@ -19,12 +19,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-$(SAMPLE): $(STAMP)
+$(SAMPLE): $(STAMP) system-deps
 	mkdir -p sample
 	$(BIN)/haven sample $(SAMPLE)
 
 demo: system-deps $(SAMPLE)
 	$(BIN)/haven scan $(SAMPLE)
+	$(BIN)/haven captions $(SAMPLE) -o sample/flashing.vtt
+	cat sample/flashing.vtt
 	$(BIN)/haven mitigate $(SAMPLE) sample/flashing-mitigated.mp4
 	$(BIN)/haven scan sample/flashing-mitigated.mp4
 
@@ -40,6 +42,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/photosensitivity.py
+	$(BIN)/python benchmarks/speech_accuracy.py
+	$(BIN)/python benchmarks/speech_speed.py
+	$(BIN)/python benchmarks/caption_timing.py
+	$(BIN)/python benchmarks/ocr.py
 
 clean:
 	rm -rf $(VENV) sample build src/*.egg-info

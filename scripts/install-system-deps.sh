@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Haven needs, only if they are missing. Run as root or with sudo.
-# The photosensitivity slice needs only a Python 3.11 that can make virtual environments: PyAV's
-# wheel carries FFmpeg. Later slices add their packages (espeak-ng, chromium...) here.
+#   python3-venv            the project's virtual environment
+#   espeak-ng               generated speech: tests, benchmarks and the demo clip
+#   pocketsphinx-testdata   real human speech with transcripts (LibriVox): speech tests and the
+#                           word-error-rate benchmark
+#   fonts-dejavu-core, fonts-liberation2, fonts-freefont-ttf
+#                           fonts for the burned-in captions of the OCR tests and benchmark
+# PyAV's wheel carries FFmpeg, and the models come inside Python packages (pyproject.toml).
 set -euo pipefail
 need=()
 python3 -c "import ensurepip, venv" 2>/dev/null || need+=(python3-venv)
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+[ -f /usr/share/pocketsphinx/test/data/librivox/transcription ] || need+=(pocketsphinx-testdata)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf ] || need+=(fonts-liberation2)
+[ -f /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || need+=(fonts-freefont-ttf)
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi

@@ -12,14 +12,17 @@ import click
 from tqdm import tqdm
 
 from haven import __version__
+from haven.captions import CaptionTrack, to_srt, to_webvtt
 from haven.errors import HavenError, InputError
 from haven.media.synth import write_demo_clip
 from haven.mitigation import mitigate_photosensitivity
+from haven.pipeline import analyse
 from haven.pipeline import scan as run_scan
 from haven.policy import load_policy
 from haven.report import build_report, render_text
 from haven.signals import default_registry
 from haven.signals.photosensitivity.profiles import DEFAULT_PROFILE, load_profiles
+from haven.signals.speech.models import MODELS as SPEECH_MODELS
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_PASSING = 1
@@ -70,6 +73,37 @@ def _profile_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
+def _speech_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = click.option(
+        "--language",
+        metavar="CODE",
+        help="Language of the speech as an ISO 639-1 code (en, es...); detected if not given.",
+    )(function)
+    return click.option(
+        "--model",
+        "speech_model",
+        type=click.Choice(sorted(SPEECH_MODELS)),
+        default="base",
+        show_default=True,
+        help="Speech model: base (Whisper base, multilingual) or fast (Whisper tiny.en, English"
+        " only, about twice as fast).",
+    )(function)
+
+
+ANALYZER_NAMES = ("photosensitivity", "speech", "ocr")
+
+
+def _analyzer_list(value: str) -> list[str]:
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(ANALYZER_NAMES))
+    if unknown or not names:
+        raise click.BadParameter(
+            f"unknown analyzer(s) {', '.join(unknown) or '(none given)'};"
+            f" choose from {', '.join(ANALYZER_NAMES)}"
+        )
+    return list(dict.fromkeys(names))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="haven")
 def main() -> None:
@@ -97,6 +131,14 @@ def main() -> None:
 )
 @click.option("--no-patterns", is_flag=True, help="Skip regular-pattern detection (faster).")
 @click.option("--no-loop", is_flag=True, help="Do not judge the seam of a looping video.")
+@_speech_options
+@click.option(
+    "--analyzers",
+    "analyzer_names",
+    default=",".join(ANALYZER_NAMES),
+    show_default=True,
+    help="Comma-separated analyzers to run.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def scan(
     file: Path,
@@ -106,38 +148,98 @@ def scan(
     vtt: Path | None,
     no_patterns: bool,
     no_loop: bool,
+    speech_model: str,
+    language: str | None,
+    analyzer_names: str,
     quiet: bool,
 ) -> None:
     """Scan FILE and print what was found and what the platform should do.
 
     The report lists flashing, red-flash and pattern segments (start and end in seconds, peak
-    flashes per second, area, where in the picture), the verdict (pass, warning or fail) and
-    the treatments with the rule and evidence behind each.
+    flashes per second, area, where in the picture), the verdict (pass, warning or fail), the
+    transcript and captions of the speech, the on-screen text, and the treatments with the rule
+    and evidence behind each. An audio-only FILE gets the speech analysis only.
     """
+    try:
+        names = _analyzer_list(analyzer_names)
+    except click.BadParameter as exc:
+        _fail(InputError(f"--analyzers: {exc.message}"))
+    options: dict[str, dict[str, Any]] = {
+        "photosensitivity": {"profile": profile, "patterns": not no_patterns, "loop": not no_loop},
+        "speech": {"model": speech_model, "language": language},
+        "ocr": {},
+    }
     if vtt is not None and not vtt.parent.is_dir():
         _fail(InputError(f"{vtt}: the folder {vtt.parent} does not exist"))
     progress = _Progress(quiet, "scanning")
     try:
         registry = default_registry()
         policy = load_policy(policy_file, known_signals=registry.signal_kinds())
-        analyzer = registry.create(
-            "photosensitivity", profile=profile, patterns=not no_patterns, loop=not no_loop
-        )
-        result = run_scan(file, [analyzer], policy, progress=progress)
+        analyzers = [registry.create(name, **options[name]) for name in names]
+        result = run_scan(file, analyzers, policy, progress=progress)
     except HavenError as exc:
         progress.close()
         _fail(exc)
     progress.close()
     report = build_report(result)
-    if vtt is not None:
+    photosensitivity = report["analyzers"].get("photosensitivity", {})
+    if vtt is not None and "webvtt" in photosensitivity:
         try:
-            vtt.write_text(report["analyzers"]["photosensitivity"]["webvtt"], encoding="utf-8")
+            vtt.write_text(photosensitivity["webvtt"], encoding="utf-8")
         except OSError as exc:
             _fail(InputError(f"{vtt}: cannot write the cues ({exc.strerror})"))
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:
         click.echo(render_text(report))
+
+
+CAPTION_WRITERS: dict[str, Callable[[CaptionTrack], str]] = {".vtt": to_webvtt, ".srt": to_srt}
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Caption file to write: .vtt (WebVTT) or .srt (SubRip).",
+)
+@_speech_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def captions(
+    file: Path, output: Path, speech_model: str, language: str | None, quiet: bool
+) -> None:
+    """Write captions for the speech in FILE (a video or an audio file).
+
+    Cues follow common caption style: at most 42 characters a line and 2 lines a cue, 1 to 7
+    seconds each, never across a long pause, broken at sentence or clause ends. With no speech
+    in FILE, no file is written and the command exits 1.
+    """
+    writer = CAPTION_WRITERS.get(output.suffix.lower())
+    if writer is None:
+        _fail(InputError(f"{output}: caption files end in .vtt (WebVTT) or .srt (SubRip)"))
+    if not output.parent.is_dir():
+        _fail(InputError(f"{output}: the folder {output.parent} does not exist"))
+    progress = _Progress(quiet, "transcribing")
+    try:
+        analyzer = default_registry().create("speech", model=speech_model, language=language)
+        _, outputs = analyse(file, [analyzer], progress=progress)
+    except HavenError as exc:
+        progress.close()
+        _fail(exc)
+    progress.close()
+    speech = outputs["speech"]
+    track: CaptionTrack = speech.artifacts["captions"]
+    if not track.cues:
+        click.echo(f"haven: {speech.report['summary']}; {output} not written", err=True)
+        sys.exit(EXIT_NOT_PASSING)
+    try:
+        output.write_text(writer(track), encoding="utf-8")
+    except OSError as exc:
+        _fail(InputError(f"{output}: cannot write the captions ({exc.strerror})"))
+    click.echo(f"wrote {len(track.cues)} cues to {output} ({speech.report['summary']})")
 
 
 @main.command()

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haven.media import AudioChunk, AudioRequest, FrameRequest, MediaInfo, MediaSource
+from haven.media import AudioChunk, AudioOnly, AudioRequest, FrameRequest, MediaInfo, MediaSource
 from haven.media.prefetch import prefetch
 from haven.policy import Policy, Treatment, evaluate
-from haven.signals import Analyzer, AnalyzerOutput, Signal
+from haven.signals import Analyzer, AnalyzerOutput, InputKind, Signal
 from haven.signals.registry import check_declared_inputs
 
 # progress(seconds_done, seconds_total)
@@ -46,19 +46,40 @@ def _namespaced(analyzer: Analyzer, request: FrameRequest) -> FrameRequest:
     )
 
 
+def _runnable(
+    analyzers: Sequence[Analyzer], media: MediaInfo, path: Path
+) -> tuple[list[Analyzer], dict[str, str]]:
+    """The analyzers this file has input for; audio files skip the video analyzers."""
+    if media.has_video:
+        return list(analyzers), {}
+    runnable = [a for a in analyzers if InputKind.VIDEO_FRAMES not in a.inputs]
+    skipped = {a.name: "the file has no video stream" for a in analyzers if a not in runnable}
+    if not runnable:
+        raise AudioOnly(
+            f"{path}: audio only; there is no video stream for {', '.join(skipped)}",
+            path=str(path),
+        )
+    return runnable, skipped
+
+
 def analyse(
     path: str | Path,
     analyzers: Sequence[Analyzer],
     *,
     progress: ProgressCallback | None = None,
 ) -> tuple[MediaInfo, dict[str, AnalyzerOutput]]:
-    """Decode ``path`` once and run every analyzer on it."""
+    """Decode ``path`` once and run every analyzer that has input in it.
+
+    An analyzer the file has no input for (a video analyzer on an audio file) gets an output
+    with no signals whose report says ``skipped`` and why.
+    """
     names = [a.name for a in analyzers]
     if len(set(names)) != len(names):
         raise ValueError(f"each analyzer may run once per scan, got {names}")
     for analyzer in analyzers:
         check_declared_inputs(analyzer)
     with MediaSource(path) as source:
+        analyzers, skipped = _runnable(analyzers, source.info, Path(path))
         requests: list[FrameRequest] = []
         routes: dict[str, list[tuple[str, str]]] = {}
         for analyzer in analyzers:
@@ -77,6 +98,8 @@ def analyse(
             if isinstance(item, AudioChunk):
                 for run in listeners_audio:
                     run.on_audio(item)
+                if not source.info.has_video and progress is not None:
+                    progress(item.time, total)
                 continue
             shared = item.images
             for name, run in runs.items():
@@ -87,6 +110,8 @@ def analyse(
             if progress is not None:
                 progress(item.time, total)
         outputs = {name: run.finish() for name, run in runs.items()}
+        for name, reason in skipped.items():
+            outputs[name] = AnalyzerOutput(signals=[], report={"skipped": reason})
         return source.info, outputs
 
 

@@ -49,49 +49,30 @@ def _clock(seconds: float) -> str:
     return f"{int(minutes)}:{secs:06.3f}"
 
 
-def render_text(report: dict[str, Any]) -> str:
-    """A readable report for a terminal."""
-    media = report["media"]
-    lines = [
-        f"Haven scan of {report['file']['path']}",
+def _media_line(media: dict[str, Any]) -> str:
+    if not media["has_video"]:
+        return f"  audio only ({media['audio_codec']}), {media['duration']:.2f} s"
+    return (
         f"  {media['display_width']}x{media['display_height']} {media['video_codec']}"
         f" {media['pixel_format']}, {media['duration']:.2f} s, {media['frames_decoded']} frames"
         + (", variable frame rate" if media["variable_frame_rate"] else "")
-        + (f", rotated {media['rotation']} deg" if media["rotation"] else ""),
-    ]
+        + (f", rotated {media['rotation']} deg" if media["rotation"] else "")
+        + ("" if media["has_audio"] else ", no audio track")
+    )
+
+
+def render_text(report: dict[str, Any]) -> str:
+    """A readable report for a terminal."""
+    media = report["media"]
+    lines = [f"Haven scan of {report['file']['path']}", _media_line(media)]
     for note in media["notes"]:
         lines.append(f"  note: {note}")
-    photo = report["analyzers"].get("photosensitivity")
-    if photo:
-        lines += [
-            "",
-            f"Photosensitivity ({photo['profile']} profile): {photo['verdict'].upper()}"
-            f"  (confidence {photo['confidence']:.2f})",
-        ]
-        for reason in photo["uncertain_because"]:
-            lines.append(f"  uncertain: {reason}")
-        if not photo["segments"]:
-            lines.append("  no flashing or patterns over the limits")
-        for seg in photo["segments"]:
-            box = seg["bounding_box"]
-            where = (
-                f"x {box['x']:.2f} y {box['y']:.2f} w {box['width']:.2f} h {box['height']:.2f}"
-                if box
-                else "whole frame"
-            )
-            rate = (
-                ""
-                if seg["kind"] == "pattern"
-                else f", {seg['peak_flashes_per_second']:g} flashes/s"
-            )
-            seam = " (across the loop seam)" if seg["loop_seam"] else ""
-            where_judged = "the screen" if seg["kind"] == "pattern" else "the judging window"
-            lines.append(
-                f"  {seg['severity']:7s} {seg['kind']:9s}"
-                f" {_clock(seg['start'])} - {_clock(seg['end'])}"
-                f"{rate}, {seg['peak_window_fraction'] * 100:.1f} % of {where_judged},"
-                f" box {where}{seam}"
-            )
+    for name, section in report["analyzers"].items():
+        if "skipped" in section:
+            lines += ["", f"{name.capitalize()}: skipped ({section['skipped']})"]
+    lines += _photosensitivity_lines(report["analyzers"].get("photosensitivity"))
+    lines += _speech_lines(report["analyzers"].get("speech"))
+    lines += _ocr_lines(report["analyzers"].get("ocr"))
     lines += ["", f"Treatments (policy {report['policy']['name']} {report['policy']['version']}):"]
     if not report["treatments"]:
         lines.append("  none")
@@ -99,3 +80,63 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"  {treatment['name']}  [rule {treatment['rule']}]")
         lines.append(f"    reason: {treatment['reason']}")
     return "\n".join(lines)
+
+
+def _photosensitivity_lines(photo: dict[str, Any] | None) -> list[str]:
+    if not photo or "skipped" in photo:
+        return []
+    lines: list[str] = []
+    lines += [
+        "",
+        f"Photosensitivity ({photo['profile']} profile): {photo['verdict'].upper()}"
+        f"  (confidence {photo['confidence']:.2f})",
+    ]
+    for reason in photo["uncertain_because"]:
+        lines.append(f"  uncertain: {reason}")
+    if not photo["segments"]:
+        lines.append("  no flashing or patterns over the limits")
+    for seg in photo["segments"]:
+        box = seg["bounding_box"]
+        where = (
+            f"x {box['x']:.2f} y {box['y']:.2f} w {box['width']:.2f} h {box['height']:.2f}"
+            if box
+            else "whole frame"
+        )
+        rate = "" if seg["kind"] == "pattern" else f", {seg['peak_flashes_per_second']:g} flashes/s"
+        seam = " (across the loop seam)" if seg["loop_seam"] else ""
+        where_judged = "the screen" if seg["kind"] == "pattern" else "the judging window"
+        lines.append(
+            f"  {seg['severity']:7s} {seg['kind']:9s}"
+            f" {_clock(seg['start'])} - {_clock(seg['end'])}"
+            f"{rate}, {seg['peak_window_fraction'] * 100:.1f} % of {where_judged},"
+            f" box {where}{seam}"
+        )
+    return lines
+
+
+def _speech_lines(speech: dict[str, Any] | None) -> list[str]:
+    if not speech or "skipped" in speech:
+        return []
+    lines = ["", f"Speech ({speech['whisper_model'] or speech['model']}): {speech['summary']}"]
+    for cue in speech["captions"]:
+        text = " / ".join(cue["lines"])
+        lines.append(f"  {_clock(cue['start'])} - {_clock(cue['end'])}  {text}")
+    for rejected in speech["rejected"]:
+        lines.append(
+            f"  rejected {_clock(rejected['start'])} - {_clock(rejected['end'])}"
+            f" {rejected['text']!r}: {rejected['reason']}"
+        )
+    return lines
+
+
+def _ocr_lines(ocr: dict[str, Any] | None) -> list[str]:
+    if not ocr or "skipped" in ocr:
+        return []
+    lines = [
+        "",
+        f"On-screen text: {ocr['summary']} ({ocr['detections']} frames read,"
+        f" {ocr['recognitions']} lines recognised, {ocr['ocr_seconds']:.1f} s)",
+    ]
+    for line in ocr["lines"]:
+        lines.append(f"  {_clock(line['start'])} - {_clock(line['end'])}  {line['text']}")
+    return lines

@@ -89,22 +89,21 @@ class MediaSource:
 
     def _probe(self, *, fast_decode: bool) -> MediaInfo:
         container = self._container
-        videos = [s for s in container.streams.video if s.codec_context is not None]
+        # Cover art in audio files is a one-frame "video" stream: the file is audio only.
+        videos = [
+            s
+            for s in container.streams.video
+            if s.codec_context is not None
+            and not s.disposition & av.stream.Disposition.attached_pic
+        ]
         audio = container.streams.audio[0] if container.streams.audio else None
+        self._audio = audio
         if not videos:
             if audio is not None:
-                raise AudioOnly(
-                    f"{self.path}: audio only; there is no video stream to analyse",
-                    path=str(self.path),
-                )
-            raise NotAVideo(f"{self.path}: no video stream", path=str(self.path))
-        # Cover art in audio files is a one-frame "video" stream; treat it as audio only.
+                self._video = None
+                return self._probe_audio_only(audio)
+            raise NotAVideo(f"{self.path}: no audio or video stream", path=str(self.path))
         video = videos[0]
-        if video.disposition & av.stream.Disposition.attached_pic:
-            raise AudioOnly(
-                f"{self.path}: audio with cover art only; there is no video to analyse",
-                path=str(self.path),
-            )
         width, height = video.codec_context.width, video.codec_context.height
         self._check_dimensions(width, height)
         video.thread_type = "AUTO"
@@ -114,7 +113,6 @@ class MediaSource:
             # about 12 % faster. Renditions that are re-encoded decode with it on.
             video.codec_context.options = {"skip_loop_filter": "all"}
         self._video = video
-        self._audio = audio
         sar = video.sample_aspect_ratio
         display_width = round(width * float(sar)) if sar and sar > 0 else width
         time_base = video.time_base or Fraction(1, 90_000)
@@ -147,6 +145,35 @@ class MediaSource:
             sample_aspect_ratio=Fraction(sar) if sar and sar > 0 else None,
             audio_codec=audio.codec_context.name if audio is not None else None,
             audio_sample_rate=audio.codec_context.sample_rate if audio is not None else None,
+        )
+
+    def _probe_audio_only(self, audio: av.audio.stream.AudioStream) -> MediaInfo:
+        time_base = audio.time_base or Fraction(1, audio.codec_context.sample_rate or 48_000)
+        declared = None
+        if audio.duration is not None and audio.duration > 0:
+            declared = float(audio.duration * time_base)
+        elif self._container.duration:
+            declared = self._container.duration / 1_000_000
+        origin = float(audio.start_time * time_base) if audio.start_time is not None else 0.0
+        return MediaInfo(
+            path=self.path,
+            container=self._container.format.name,
+            video_codec=None,
+            coded_width=0,
+            coded_height=0,
+            display_width=0,
+            display_height=0,
+            rotation=0,
+            pixel_format="none",
+            bit_depth=0,
+            time_base=time_base,
+            average_frame_rate=None,
+            declared_duration=declared,
+            has_audio=True,
+            has_video=False,
+            time_origin=origin,
+            audio_codec=audio.codec_context.name,
+            audio_sample_rate=audio.codec_context.sample_rate,
         )
 
     def _check_dimensions(self, width: int, height: int) -> None:
@@ -184,6 +211,15 @@ class MediaSource:
         keys = [request.key for request in frames]
         if len(set(keys)) != len(keys):
             raise ValueError(f"frame request keys must be unique, got {keys}")
+        if self._video is None:
+            if frames:
+                raise AudioOnly(
+                    f"{self.path}: audio only; there is no video stream to analyse",
+                    path=str(self.path),
+                )
+            if audio is not None:
+                yield from self._decode_audio_only(audio)
+            return
         streams: list[av.stream.Stream] = [self._video]
         resampler = None
         if audio is not None and self._audio is not None:
@@ -220,6 +256,37 @@ class MediaSource:
                 time=position,
             ) from exc
         self._check_complete()
+
+    def _decode_audio_only(self, request: AudioRequest) -> Iterator[AudioChunk]:
+        info = self.info
+        resampler = av.AudioResampler(format="flt", layout=request.layout, rate=request.sample_rate)
+        position = 0.0
+        try:
+            for packet in self._container.demux(self._audio):
+                if packet.pts is not None:
+                    position = float(packet.pts * packet.time_base) - info.time_origin
+                yield from _decode_audio(packet, resampler, info)
+            yield from _flush_audio(resampler, info, position)
+        except av.FFmpegError as exc:
+            raise CorruptMedia(
+                f"{self.path}: corrupt audio near {position:.2f} s ({exc})",
+                path=str(self.path),
+                time=position,
+            ) from exc
+        declared = info.declared_duration
+        reached = info.audio_seconds_decoded
+        if reached == 0:
+            raise CorruptMedia(
+                f"{self.path}: the audio stream has no decodable samples", path=str(self.path)
+            )
+        if declared and declared > 1.0 and reached < TRUNCATION_TOLERANCE * declared:
+            raise CorruptMedia(
+                f"{self.path}: truncated or corrupt: audio ends at {reached:.2f} s"
+                f" of a declared {declared:.2f} s",
+                path=str(self.path),
+                reached=reached,
+                declared=declared,
+            )
 
     def _on_first_frame(self, frame: av.VideoFrame) -> None:
         info = self.info

@@ -18,7 +18,7 @@ class MediaInfo:
 
     path: Path
     container: str
-    video_codec: str
+    video_codec: str | None
     coded_width: int
     coded_height: int
     display_width: int
@@ -30,6 +30,8 @@ class MediaInfo:
     average_frame_rate: float | None
     declared_duration: float | None
     has_audio: bool
+    # False for audio-only files (and audio with cover art): there are no frames to analyse.
+    has_video: bool = True
     # Container time of the video's start; every time Haven reports is measured from it.
     time_origin: float = 0.0
     sample_aspect_ratio: Fraction | None = None
@@ -54,6 +56,8 @@ class MediaInfo:
     @property
     def duration(self) -> float:
         """Seconds from the first frame to the end of the last one (the decoded duration)."""
+        if not self.has_video:
+            return self.audio_seconds_decoded or self.declared_duration or 0.0
         if self.first_frame_time is None or self.last_frame_time is None:
             return self.declared_duration or 0.0
         return self.last_frame_time - self.first_frame_time + (self.nominal_frame_interval or 0.0)
@@ -88,6 +92,7 @@ class MediaInfo:
             "frames_decoded": self.frames_decoded,
             "corrupt_frames": self.corrupt_frames,
             "frames_timed_by_rate": self.frames_timed_by_rate,
+            "has_video": self.has_video,
             "has_audio": self.has_audio,
             "audio_codec": self.audio_codec,
             "notes": list(self.notes),

@@ -88,6 +88,8 @@ class AnalyzerOutput:
 
     signals: list[Signal]
     report: dict[str, Any]
+    # In-memory results for callers in the same process (a CaptionTrack...); never serialised.
+    artifacts: dict[str, Any] = field(default_factory=dict)
 
 
 class AnalysisRun(ABC):

@@ -7,7 +7,9 @@ from typing import Any
 
 from haven.errors import InputError
 from haven.signals.base import Analyzer, InputKind
+from haven.signals.ocr.analyzer import OcrAnalyzer
 from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
+from haven.signals.speech.analyzer import SpeechAnalyzer
 
 AnalyzerFactory = Callable[..., Analyzer]
 
@@ -74,4 +76,6 @@ def default_registry() -> AnalyzerRegistry:
     """A registry holding every analyzer that ships with Haven."""
     registry = AnalyzerRegistry()
     registry.register(PhotosensitivityAnalyzer)
+    registry.register(SpeechAnalyzer)
+    registry.register(OcrAnalyzer)
     return registry
