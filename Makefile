@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-$(SAMPLE): $(STAMP) system-deps
+$(SAMPLE): $(STAMP)
 	mkdir -p sample
 	$(BIN)/haven sample $(SAMPLE)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from haven.media.synth import flash_render, solid, write_video
+from haven.media.synth import flash_render, solid, write_demo_clip, write_video
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +23,11 @@ def calm_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("media") / "calm.mp4"
     frame = solid(320, 180, (120, 120, 120))
     return write_video(path, lambda t: frame, width=180, height=320, duration=3.0)
+
+
+@pytest.fixture(scope="session")
+def demo_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo sample: 6 s, 360x640, a flash from 2 s to 4 s, burned-in captions
+    ("Stay safe online" 0.5-2.5 s, "Be kind in the comments" 4-6 s) and espeak-ng speech
+    (``haven.media.synth.DEMO_SPEECH``) from 0.5 s."""
+    return write_demo_clip(tmp_path_factory.mktemp("media") / "demo.mp4")

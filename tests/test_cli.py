@@ -182,9 +182,18 @@ def test_zero_frames(tmp_path: Path) -> None:
     _assert_one_line_error(run("scan", str(empty)), "no decodable frames")
 
 
-def test_audio_only(tmp_path: Path) -> None:
-    audio = write_tone(tmp_path / "tone.m4a", seconds=1.0)
-    _assert_one_line_error(run("scan", str(audio)), "audio only")
+def test_audio_only_scan_runs_speech_and_skips_video_analyzers(tmp_path: Path) -> None:
+    audio = write_tone(tmp_path / "tone.m4a", seconds=2.0)
+    result = run("scan", str(audio), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, report_schema())
+    assert report["media"]["has_video"] is False
+    assert report["analyzers"]["photosensitivity"]["skipped"] == "the file has no video stream"
+    assert report["analyzers"]["ocr"]["skipped"] == "the file has no video stream"
+    assert report["analyzers"]["speech"]["status"] == "no_speech"
+    # Only video analyzers asked for: nothing can run, so it is bad input.
+    _assert_one_line_error(run("scan", str(audio), "--analyzers", "photosensitivity"), "audio only")
 
 
 def test_absurd_dimensions(tmp_path: Path) -> None:

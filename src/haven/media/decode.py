@@ -70,8 +70,8 @@ class MediaSource:
             self._container = av.open(str(self.path), mode="r")
         except av.error.InvalidDataError as exc:
             raise NotAVideo(
-                f"{self.path}: not a video FFmpeg can read, or the file is corrupt or truncated"
-                f" ({exc.strerror})",
+                f"{self.path}: not a video or audio file FFmpeg can read, or the file is corrupt"
+                f" or truncated ({exc.strerror})",
                 path=str(self.path),
             ) from exc
         except (av.FFmpegError, OSError) as exc:

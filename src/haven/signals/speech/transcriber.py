@@ -10,6 +10,11 @@ ten times). Three guards keep that out of captions, cheapest first:
 3. Haven rejects the segments that remain but still look invented: highly repetitive text
    (gzip compression ratio over 2.4), or a no-speech probability over 0.5 together with words
    Whisper itself is unsure of. Rejected segments are reported, not silently dropped.
+
+Whisper's word times come from its attention and drift into the pauses around speech: the
+first word after a pause often "starts" a few hundred milliseconds early, and the last word
+ends late. ``snap_to_voice`` trims each word's span to where the audio is loud, so a caption
+appears when the voice starts.
 """
 
 from __future__ import annotations
@@ -73,6 +78,8 @@ class Transcript:
     language_forced: bool
     audio_seconds: float
     speech_seconds: float
+    # Seconds from the media's start to the first audio sample.
+    offset: float = 0.0
     utterances: list[Utterance] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
 
@@ -156,6 +163,87 @@ def _rejection(segment: Any) -> str | None:
     return None
 
 
+_FRAME = 160  # 10 ms at 16 kHz
+# Loudness between the pause level and the speech level above which a frame is voiced.
+_VOICED_SHARE = 0.15
+# A quiet run at least this long (in 10 ms frames) inside a word's span is a pause between
+# words, not a stop consonant.
+_PAUSE_FRAMES = 6
+
+
+def _voiced_frames(audio: np.ndarray) -> np.ndarray:
+    frames = len(audio) // _FRAME
+    rms = np.sqrt((audio[: frames * _FRAME].reshape(frames, _FRAME) ** 2).mean(axis=1) + 1e-12)
+    level = np.log10(rms)
+    quiet, loud = np.percentile(level, 10), np.percentile(level, 95)
+    return level > quiet + _VOICED_SHARE * (loud - quiet)
+
+
+def _pauses(voiced: np.ndarray) -> list[tuple[int, int]]:
+    """(first, end) frame indices of the quiet runs of at least ``_PAUSE_FRAMES``."""
+    runs, start = [], None
+    for index, is_voiced in enumerate([*voiced.tolist(), True]):
+        if not is_voiced and start is None:
+            start = index
+        elif is_voiced and start is not None:
+            if index - start >= _PAUSE_FRAMES:
+                runs.append((start, index))
+            start = None
+    return runs
+
+
+def _voiced_span(voiced: np.ndarray) -> tuple[int, int] | None:
+    """The frames of a word's span that hold the word itself.
+
+    Whisper tends to give a word the pause before it, and so the span may begin in the tail
+    of the previous word (or end in the head of the next). A pause inside the span with less
+    voice before it than after it marks where the word begins (and the mirror case, where it
+    ends); then the leading and trailing quiet frames are trimmed.
+    """
+    if not voiced.any():
+        return None
+    first, end = 0, len(voiced)
+    total = int(voiced.sum())
+    for pause_start, pause_end in _pauses(voiced):
+        before = int(voiced[first:pause_start].sum())
+        if 0 < before < total / 2 and voiced[pause_end:end].any():
+            first = pause_end
+            break
+    for pause_start, pause_end in reversed(_pauses(voiced[first:end])):
+        after = int(voiced[first + pause_end : end].sum())
+        if 0 < after < total / 2:
+            end = first + pause_start
+            break
+    inside = np.flatnonzero(voiced[first:end])
+    if len(inside) == 0:
+        return None
+    return first + int(inside[0]), first + int(inside[-1]) + 1
+
+
+def snap_to_voice(words: list[Word], audio: np.ndarray, offset: float) -> list[Word]:
+    """Words with their spans trimmed to their voice (see ``_voiced_span``).
+
+    The quiet level is the 10th percentile of 10 ms frame loudness in the clip, the speech
+    level the 95th; a frame is voiced when it is 15 % of the way from one to the other. A
+    word never shrinks below 50 ms, and one with no voiced frame keeps its times.
+    """
+    if len(audio) // _FRAME < 10 or not words:
+        return words
+    voiced = _voiced_frames(audio)
+    snapped = []
+    for word in words:
+        first = max(0, round((word.start - offset) * 100))
+        last = min(len(voiced), round((word.end - offset) * 100))
+        span = _voiced_span(voiced[first:last]) if last > first else None
+        if span is None:
+            snapped.append(word)
+            continue
+        start = offset + (first + span[0]) / 100
+        end = max(offset + (first + span[1]) / 100, start + 0.05)
+        snapped.append(Word(word.text, start, end, word.probability))
+    return snapped
+
+
 def transcribe(audio: np.ndarray, offset: float, options: TranscriptionOptions) -> Transcript:
     """Transcribe 16 kHz mono float32 ``audio`` that starts ``offset`` seconds into the media."""
     options.check()
@@ -168,6 +256,7 @@ def transcribe(audio: np.ndarray, offset: float, options: TranscriptionOptions) 
         language_forced=options.language is not None,
         audio_seconds=audio_seconds,
         speech_seconds=0.0,
+        offset=offset,
     )
     if len(audio) == 0:
         return transcript
@@ -201,6 +290,10 @@ def transcribe(audio: np.ndarray, offset: float, options: TranscriptionOptions) 
             for w in segment.words or []
             if w.word.strip()
         )
+        words = tuple(snap_to_voice(list(words), audio, offset))
+        if words:
+            # The utterance spans its words, so it shares their voice-snapped times.
+            start, end = words[0].start, words[-1].end
         transcript.utterances.append(
             Utterance(start, end, text, words, segment.avg_logprob, segment.no_speech_prob)
         )
