@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 # Real human speech with reference transcripts: five LibriVox clips (Sense and Sensibility, public
 # domain, 24.7 s, 71 words) in Debian's pocketsphinx-testdata.
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
@@ -92,3 +94,30 @@ def librivox_clips() -> list[tuple[Path, str]]:
         words = text.replace("<s>", "").replace("</s>", "").strip()
         pairs.append((LIBRIVOX / f"{clip_id.strip(' )')}.wav", words))
     return pairs
+
+
+# Photographs without legible text among those scikit-image ships in its wheel (a development
+# dependency): the backgrounds of the OCR tests and benchmark.
+PHOTOGRAPHS = ("astronaut", "chelsea", "coffee", "rocket", "grass", "gravel", "hubble_deep_field")
+
+
+def photograph(name: str, width: int, height: int) -> np.ndarray:
+    """A real photograph, cropped to the aspect of ``width`` x ``height`` and resized (RGB)."""
+    import importlib.util
+
+    from PIL import Image
+
+    spec = importlib.util.find_spec("skimage")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("scikit-image is not installed: pip install -e '.[dev]'")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    matches = sorted(folder.glob(f"{name}.*"))
+    if not matches:
+        raise ValueError(f"no photograph named {name!r} in {folder}")
+    image = Image.open(matches[0]).convert("RGB")
+    # Crop the middle to the target aspect, then resize: no stretching.
+    scale = min(image.width / width, image.height / height)
+    crop_w, crop_h = round(width * scale), round(height * scale)
+    left, top = (image.width - crop_w) // 2, (image.height - crop_h) // 2
+    image = image.crop((left, top, left + crop_w, top + crop_h)).resize((width, height))
+    return np.asarray(image)

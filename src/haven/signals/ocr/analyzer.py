@@ -127,7 +127,7 @@ class _OcrRun(AnalysisRun):
         self.cut_pending = False
         began = time.perf_counter()
         change = self._read(frame.time, thumb, image)
-        self._refine_times(change, image.shape)
+        self._refine_times(frame.time, change, image.shape)
         self.seconds += time.perf_counter() - began
         self.between = [(frame.time, thumb)]
 
@@ -147,11 +147,17 @@ class _OcrRun(AnalysisRun):
         self.read_pictures.append((thumb, list(self.tracker.active)))
         return change
 
-    def _refine_times(self, change: Change, read_shape: tuple[int, ...]) -> None:
-        """Move the start of new lines and the end of gone ones to the frame where they changed."""
+    def _refine_times(self, at: float, change: Change, read_shape: tuple[int, ...]) -> None:
+        """Move the start of new lines and the end of gone ones to the frame where they changed.
+
+        A line that comes back (a strobe, a loop) keeps its first start: it has been on screen,
+        on and off, since then.
+        """
         if len(self.between) < 2:
             return
         for track in change.appeared:
+            if track.start < at:
+                continue
             moment = self._change_moment(track, read_shape)
             if moment is not None:
                 track.start = moment

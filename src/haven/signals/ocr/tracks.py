@@ -8,6 +8,7 @@ which is what keeps a 60-second clip to a handful of recognitions.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ SAME_PLACE_IOU = 0.6
 # correlates above 0.95 even over moving video; a changed caption falls far below.
 SAME_LOOK_CORRELATION = 0.85
 _SIGNATURE_SHAPE = (16, 96)
+# Two readings of a line in the same place whose letters are this alike are one line.
+SAME_TEXT_RATIO = 0.9
 
 
 def _iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
@@ -90,6 +93,8 @@ class TextTracker:
                 track = self._same_text(line, text, seen) or TextTrack(
                     text, score, time, time, line.bounds, look
                 )
+                if score > track.score:  # keep the clearest reading of the line
+                    track.text, track.score = text, score
             track.bounds, track.signature, track.last_seen = line.bounds, look, time
             if track not in seen:
                 seen.append(track)
@@ -138,13 +143,25 @@ class TextTracker:
         return None
 
     def _same_text(self, line: Line, text: str, taken: list[TextTrack]) -> TextTrack | None:
-        """A line read again that says what an overlapping active line said is that line."""
+        """A line read again that says (nearly) what an overlapping active line said is that
+        line: over moving video the same caption can read "deleted" once and "/deleted" the
+        next time."""
         for track in self.active:
             if track in taken or _iou(track.bounds, line.bounds) < SAME_PLACE_IOU / 2:
                 continue
-            if track.text.casefold() == text.casefold():
+            if similar_text(track.text, text):
                 return track
         return None
+
+
+def _letters(text: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+
+
+def similar_text(a: str, b: str) -> bool:
+    """Two readings of one line: the same letters and digits, or nearly (90 % alike)."""
+    a, b = _letters(a), _letters(b)
+    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= SAME_TEXT_RATIO
 
 
 def _readable(text: str) -> bool:
