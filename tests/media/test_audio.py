@@ -82,3 +82,21 @@ def test_garbage_named_as_audio_is_refused(tmp_path: Path) -> None:
     junk.write_bytes(np.random.default_rng(3).integers(0, 256, 5000, np.uint8).tobytes())
     with pytest.raises(NotAVideo, match="not a video or audio file"):
         MediaSource(junk)
+
+
+def test_sound_alone_skips_the_pictures_and_may_be_shorter(tmp_path: Path) -> None:
+    """Captions of a video decode only its audio; sound that stops early is not truncation."""
+    frame = solid(64, 64, (90, 90, 90))
+    path = write_video(
+        tmp_path / "short-sound.mp4",
+        lambda t: frame,
+        width=64,
+        height=64,
+        duration=5.0,
+        audio_tone_hz=440.0,
+        audio_seconds=1.0,
+    )
+    with MediaSource(path) as source:
+        chunks = [c for c in source.decode([], AudioRequest()) if isinstance(c, AudioChunk)]
+    assert source.info.frames_decoded == 0
+    assert sum(c.samples.shape[1] for c in chunks) / 16_000 == pytest.approx(1.0, abs=0.1)

@@ -211,14 +211,16 @@ class MediaSource:
         keys = [request.key for request in frames]
         if len(set(keys)) != len(keys):
             raise ValueError(f"frame request keys must be unique, got {keys}")
+        if self._video is None and frames:
+            raise AudioOnly(
+                f"{self.path}: audio only; there is no video stream to analyse",
+                path=str(self.path),
+            )
+        if not frames and audio is not None and self._audio is not None:
+            # Only the sound is wanted (captions of a video): skip decoding the pictures.
+            yield from self._decode_audio_only(audio)
+            return
         if self._video is None:
-            if frames:
-                raise AudioOnly(
-                    f"{self.path}: audio only; there is no video stream to analyse",
-                    path=str(self.path),
-                )
-            if audio is not None:
-                yield from self._decode_audio_only(audio)
             return
         streams: list[av.stream.Stream] = [self._video]
         resampler = None
@@ -273,7 +275,14 @@ class MediaSource:
                 path=str(self.path),
                 time=position,
             ) from exc
-        declared = info.declared_duration
+        # Judge truncation against the audio stream's own length: a video's sound may
+        # legitimately stop before its pictures do.
+        stream = self._audio
+        declared = (
+            float(stream.duration * stream.time_base)
+            if stream.duration and stream.time_base
+            else (info.declared_duration if self._video is None else None)
+        )
         reached = info.audio_seconds_decoded
         if reached == 0:
             raise CorruptMedia(
