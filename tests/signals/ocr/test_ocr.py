@@ -142,31 +142,40 @@ def test_a_strobe_between_two_pictures_is_read_once_each(tmp_path: Path) -> None
     assert line["start"] == pytest.approx(0.0, abs=FRAME)
 
 
-def test_tracker_reads_a_steady_line_once() -> None:
-    image = draw_text(photograph("astronaut", WIDTH, HEIGHT), ["Never give up"], top=0.5, size=48)
-    bgr = np.ascontiguousarray(image[:, :, ::-1])
-    lines = engine.detect(bgr)
-    assert len(lines) == 1
+def test_tracker_reads_a_steady_line_once_over_a_moving_background() -> None:
+    wide = photograph("astronaut", WIDTH + 100, HEIGHT)
     calls: list[str] = []
 
-    def recognise(line_image: np.ndarray) -> tuple[str, float]:
-        text, score = engine.recognise(line_image)
+    def read_line(image: np.ndarray, line: Line) -> tuple[str, float]:
+        text, score = engine.read_line(image, line)
         calls.append(text)
         return text, score
 
-    tracker = TextTracker(recognise, engine.MIN_LINE_SCORE)
-    crops = [(line, engine.crop(bgr, line)) for line in lines]
+    tracker = TextTracker(read_line, engine.MIN_LINE_SCORE)
     for second in range(5):
-        tracker.observe(float(second), crops)
+        background = np.ascontiguousarray(wide[:, 20 * second : 20 * second + WIDTH])
+        image = draw_text(background, ["Never give up"], top=0.5, size=48)
+        bgr = np.ascontiguousarray(image[:, :, ::-1])
+        tracker.observe(float(second), bgr, engine.detect(bgr))
     tracks = tracker.close(5.0)
     assert calls == ["Never give up"]
     assert [(t.text, t.start, t.end) for t in tracks] == [("Never give up", 0.0, 5.0)]
 
 
+def test_a_changed_line_in_the_same_place_is_read_again() -> None:
+    still = photograph("coffee", WIDTH, HEIGHT)
+    tracker = TextTracker(engine.read_line, engine.MIN_LINE_SCORE)
+    for second, text in enumerate(["Day one", "Day two"]):
+        bgr = np.ascontiguousarray(draw_text(still, [text], top=0.5, size=48)[:, :, ::-1])
+        tracker.observe(float(second), bgr, engine.detect(bgr))
+    assert [t.text for t in tracker.close(2.0)] == ["Day one", "Day two"]
+    assert tracker.recognitions == 2
+
+
 def test_texture_is_not_text() -> None:
-    """A crop of gravel, read as a line, gives nothing readable or a low score."""
+    """Gravel read as a line gives nothing readable or a low score."""
     gravel = np.ascontiguousarray(photograph("gravel", 400, 60)[:, :, ::-1])
-    tracker = TextTracker(engine.recognise, engine.MIN_LINE_SCORE)
+    tracker = TextTracker(engine.read_line, engine.MIN_LINE_SCORE)
     quad = Line(np.array([[0, 0], [399, 0], [399, 59], [0, 59]], dtype=np.float32))
-    tracker.observe(0.0, [(quad, gravel)])
+    tracker.observe(0.0, gravel, [quad])
     assert tracker.close(1.0) == []

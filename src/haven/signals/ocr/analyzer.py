@@ -92,7 +92,7 @@ class _OcrRun(AnalysisRun):
     def __init__(self, analyzer: OcrAnalyzer, media: MediaInfo) -> None:
         self.analyzer = analyzer
         self.media = media
-        self.tracker = TextTracker(engine.recognise, engine.MIN_LINE_SCORE)
+        self.tracker = TextTracker(engine.read_line, engine.MIN_LINE_SCORE)
         self.cut_pending = False
         self.last_sample: float | None = None
         # The thumbnails since the last sample, that sample's first: (time, grey thumbnail).
@@ -141,9 +141,7 @@ class _OcrRun(AnalysisRun):
             if _same_picture(thumb, picture):
                 return self.tracker.reappear(at, tracks)
         self.detections += 1
-        lines = engine.detect(image)
-        crops = [(line, engine.crop(image, line)) for line in lines]
-        change = self.tracker.observe(at, crops)
+        change = self.tracker.observe(at, image, engine.detect(image))
         self.read_pictures.append((thumb, list(self.tracker.active)))
         return change
 

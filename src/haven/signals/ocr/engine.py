@@ -82,3 +82,8 @@ def recognise(line_image: np.ndarray) -> tuple[str, float]:
     if not texts:
         return "", 0.0
     return str(texts[0]).strip(), float(scores[0])
+
+
+def read_line(image: np.ndarray, line: Line) -> tuple[str, float]:
+    """Crop ``line`` out of ``image`` and recognise it."""
+    return recognise(crop(image, line))
