@@ -18,6 +18,7 @@ from haven.media.synth import flash_render, square_wave_on, write_video
 from haven.mitigation import mitigate_photosensitivity, photosensitivity
 from haven.mitigation.photosensitivity import PAD_SECONDS
 from haven.pipeline import analyse
+from haven.signals.ocr import OcrAnalyzer
 from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
 
 WIDTH, HEIGHT = 180, 320
@@ -242,3 +243,23 @@ def test_cli_exits_1_when_no_attempt_passes(
     )
     assert result.exit_code == 1
     assert "STILL FAILS" in result.output
+
+
+def test_only_flickering_pixels_are_attenuated(demo_clip: Path, tmp_path: Path) -> None:
+    """The demo's captions appear and leave around its flash: the rendition keeps them as they
+    are (clamping every pixel to the segment's mean would ghost one caption into the next)."""
+    output = tmp_path / "demo-mitigated.mp4"
+    assert mitigate_photosensitivity(demo_clip, output).passes
+    texts = {}
+    for path in (demo_clip, output):
+        _, outputs = analyse(path, [OcrAnalyzer()])
+        texts[path] = [
+            (line["text"], line["start"], line["end"]) for line in outputs["ocr"].report["lines"]
+        ]
+    assert texts[output] == texts[demo_clip]
+    source, rendition = dict(_frames(demo_clip)), dict(_frames(output))
+    caption_rows = slice(int(0.76 * 640), int(0.86 * 640))  # below the flashing band
+    for t in (2.2, 3.2):
+        key = min(source, key=lambda time: abs(time - t))
+        change = np.abs(source[key][caption_rows].astype(int) - rendition[key][caption_rows])
+        assert change.mean() < 2.0 and np.percentile(change, 99.9) < 12, t

@@ -2,10 +2,15 @@
 
 1. Scan the source with the chosen profile to find its segments.
 2. For each segment (padded so the change fades in and out), compute each pixel's adaptation
-   level, the mean linear light over the segment, from a small decode (libswscale scales it).
+   level, the mean linear light over the segment, from a small decode (libswscale scales it),
+   and which pixels flicker: those whose light or redness reverses direction at least four
+   times (a flash reverses twice; a caption appearing and leaving, once).
 3. Re-encode: frames outside every padded segment go to the encoder untouched; inside, each
-   pixel is pulled to within +-delta of its adaptation level in linear light (flashes), and
-   pattern segments are blurred through a tiny libswscale rendition. A ramp blends in and out.
+   flickering pixel is pulled to within +-delta of its adaptation level in linear light
+   (flashes), and pattern segments are blurred through a tiny libswscale rendition. A ramp
+   blends in and out. Pixels that change once or not at all (a caption appearing, the rest of
+   the picture) keep their own light: clamping them to the mean would ghost one picture into
+   the next.
 4. Scan the output. If it still fails, halve delta and try again (delta 0 freezes each
    segment at its mean, which cannot flash). The result says whether the output passes.
 """
@@ -36,6 +41,12 @@ DELTAS = (0.02, 0.008, 0.0)
 # A small copy of the picture whose upscaled version has no stripes left.
 BLUR_LONG_SIDE = 32
 ADAPTATION_LONG_SIDE = 240
+# A change this large counts as a step: 0.1 of linear light is the standards' smallest flash;
+# 0.06 of redness (red minus the mean of green and blue, linear) is about the red-flash
+# threshold of 20 on the (R-G-B)x320 scale. Smaller steps are compression noise around edges.
+# A pixel whose steps reverse direction this often in a span flickers and is attenuated.
+FLICKER_STEP = np.array([0.1, 0.06], dtype=np.float32)
+FLICKER_REVERSALS = 4
 # Quality of the re-encode: outside the segments the output must stay within 45 dB PSNR.
 ENCODER_OPTIONS = {"crf": "8", "preset": "fast"}
 
@@ -49,6 +60,40 @@ class Span:
     kinds: set[str] = field(default_factory=set)
     adaptation: np.ndarray | None = None  # (h, w, 3) float32 linear, coded orientation
     frames: int = 0
+    # Which pixels flicker (0..1, feathered), same size as ``adaptation``; built with it.
+    flicker: np.ndarray | None = None
+    _last: np.ndarray | None = None  # (h, w, 2) light and redness of the previous frame
+    _direction: np.ndarray | None = None  # (h, w, 2) sign of the last step, 0 before any
+    _reversals: np.ndarray | None = None  # (h, w) most reversals of light or redness
+
+    def add_frame(self, linear: np.ndarray) -> None:
+        """Accumulate one small linear-light frame of the padded span."""
+        self.adaptation = linear if self.adaptation is None else self.adaptation + linear
+        self.frames += 1
+        light = linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+        redness = linear[..., 0] - 0.5 * (linear[..., 1] + linear[..., 2])
+        now = np.stack([light, redness], axis=-1)
+        if self._last is None:
+            self._last, self._direction = now, np.zeros_like(now)
+            self._reversals = np.zeros(now.shape[:2], np.int32)
+            return
+        step = now - self._last
+        moved = np.abs(step) > FLICKER_STEP
+        sign = np.sign(step)
+        reversed_ = moved & (self._direction != 0) & (sign != self._direction)
+        counts = reversed_.sum(axis=-1) > 0
+        self._reversals += counts
+        self._direction = np.where(moved, sign, self._direction)
+        # Compare with the last frame only where it moved, so a slow drift adds up to a step.
+        self._last = np.where(moved, now, self._last)
+
+    def finish(self) -> None:
+        if self.adaptation is None or self._reversals is None:
+            return
+        self.adaptation /= self.frames
+        mask = (self._reversals >= FLICKER_REVERSALS).astype(np.float32)
+        self.flicker = _feathered(mask)
+        self._last = self._direction = self._reversals = None
 
     def strength(self, t: float) -> float:
         """0 outside the padded span, ramping to 1 over PAD_SECONDS at each end."""
@@ -150,12 +195,30 @@ def _adaptation_levels(
                 format="rgb24",
                 interpolation="AREA",
             )
-            linear = lut[small.to_ndarray()]
-            span.adaptation = linear if span.adaptation is None else span.adaptation + linear
-            span.frames += 1
+            span.add_frame(lut[small.to_ndarray()])
     for span in spans:
-        if span.adaptation is not None:
-            span.adaptation /= span.frames
+        span.finish()
+
+
+def _feathered(mask: np.ndarray) -> np.ndarray:
+    """The mask grown by two pixels and softened, so attenuation has no hard edge."""
+    grown = mask
+    for _ in range(2):
+        padded = np.pad(grown, 1, mode="edge")
+        grown = np.max(
+            [
+                padded[r : r + mask.shape[0], c : c + mask.shape[1]]
+                for r in range(3)
+                for c in range(3)
+            ],
+            axis=0,
+        )
+    padded = np.pad(grown, 1, mode="edge")
+    soft = np.mean(
+        [padded[r : r + mask.shape[0], c : c + mask.shape[1]] for r in range(3) for c in range(3)],
+        axis=0,
+    )
+    return soft.astype(np.float32)
 
 
 def _upscale(linear: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -300,8 +363,11 @@ def _mitigated_frame(
     if span.kinds & {"luminance", "red"} and span.adaptation is not None:
         if index not in upscaled:
             upscaled[index] = _upscale(span.adaptation, frame.width, frame.height)
-        adapt = upscaled[index]
-        target = adapt + np.clip(linear - adapt, -delta, delta)
+            flicker = np.repeat(span.flicker[..., None], 3, axis=2)
+            upscaled[-1 - index] = _upscale(flicker, frame.width, frame.height)
+        adapt, flickers = upscaled[index], upscaled[-1 - index]
+        clamped = adapt + np.clip(linear - adapt, -delta, delta)
+        target = linear + flickers * (clamped - linear)
     if "pattern" in span.kinds:
         target = (
             np.minimum(target, lut[_blurred(frame)])
