@@ -16,13 +16,14 @@ from haven.captions import CaptionTrack, to_srt, to_webvtt
 from haven.errors import HavenError, InputError
 from haven.media.synth import write_demo_clip
 from haven.mitigation import mitigate_photosensitivity
-from haven.pipeline import analyse
+from haven.pipeline import analyse, check_texts
 from haven.pipeline import scan as run_scan
 from haven.policy import load_policy
 from haven.report import build_report, render_text
 from haven.signals import default_registry
 from haven.signals.photosensitivity.profiles import DEFAULT_PROFILE, load_profiles
 from haven.signals.speech.models import MODELS as SPEECH_MODELS
+from haven.signals.text.analyzer import SURFACES, TextItem
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_PASSING = 1
@@ -90,7 +91,7 @@ def _speech_options(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
-ANALYZER_NAMES = ("photosensitivity", "speech", "ocr")
+ANALYZER_NAMES = ("photosensitivity", "speech", "ocr", "text")
 
 
 def _analyzer_list(value: str) -> list[str]:
@@ -139,6 +140,11 @@ def main() -> None:
     show_default=True,
     help="Comma-separated analyzers to run.",
 )
+@click.option(
+    "--caption",
+    help="The caption the creator wrote; the text analyzer reads it with the transcript and"
+    " the on-screen text.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def scan(
     file: Path,
@@ -151,6 +157,7 @@ def scan(
     speech_model: str,
     language: str | None,
     analyzer_names: str,
+    caption: str | None,
     quiet: bool,
 ) -> None:
     """Scan FILE and print what was found and what the platform should do.
@@ -168,6 +175,7 @@ def scan(
         "photosensitivity": {"profile": profile, "patterns": not no_patterns, "loop": not no_loop},
         "speech": {"model": speech_model, "language": language},
         "ocr": {},
+        "text": {"language": language or "en"},
     }
     if vtt is not None and not vtt.parent.is_dir():
         _fail(InputError(f"{vtt}: the folder {vtt.parent} does not exist"))
@@ -176,7 +184,7 @@ def scan(
         registry = default_registry()
         policy = load_policy(policy_file, known_signals=registry.signal_kinds())
         analyzers = [registry.create(name, **options[name]) for name in names]
-        result = run_scan(file, analyzers, policy, progress=progress)
+        result = run_scan(file, analyzers, policy, caption=caption, progress=progress)
     except HavenError as exc:
         progress.close()
         _fail(exc)
@@ -263,6 +271,108 @@ def mitigate(source: Path, output: Path, profile: str, quiet: bool) -> None:
     click.echo(outcome.summary())
     if not outcome.passes:
         sys.exit(EXIT_NOT_PASSING)
+
+
+# Texts are classified in batches of this many: one embedding pass each.
+TEXT_BATCH = 256
+
+
+def _jsonl_items(
+    path: Path, surface: str, language: str
+) -> tuple[list[tuple[int, TextItem, str] | tuple[int, None, str]], int]:
+    """(line number, item, language) per non-empty line, or (line, None, error)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        _fail(InputError(f"{path}: cannot read ({exc.strerror})"))
+    entries: list[tuple[int, TextItem, str] | tuple[int, None, str]] = []
+    errors = 0
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw.decode("utf-8"))
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError("each line must be a JSON object with a string 'text'")
+            item = TextItem(
+                record["text"],
+                str(record.get("surface") or surface),
+                id=None if record.get("id") is None else str(record["id"]),
+            )
+            entries.append((number, item, str(record.get("language") or language)))
+        except UnicodeDecodeError as exc:
+            entries.append((number, None, f"line {number} is not valid UTF-8 ({exc.reason})"))
+            errors += 1
+        except ValueError as exc:
+            entries.append((number, None, f"line {number}: {exc}"))
+            errors += 1
+    return entries, errors
+
+
+@main.command("text")
+@click.argument("text", required=False)
+@click.option(
+    "--surface",
+    type=click.Choice(SURFACES),
+    default="comment",
+    show_default=True,
+    help="Where the text appears; it decides what the policy does (block a comment, show"
+    " helplines for a search...).",
+)
+@click.option("--language", default="en", show_default=True, help="ISO 639-1 code.")
+@click.option(
+    "--jsonl",
+    type=click.Path(path_type=Path),
+    help="Read one JSON object a line (id, text, surface, language) instead of TEXT.",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(path_type=Path),
+    help="Policy file (YAML) instead of the default policy shipped with Haven.",
+)
+def text_command(
+    text: str | None, surface: str, language: str, jsonl: Path | None, policy_file: Path | None
+) -> None:
+    """Check TEXT (or every line of --jsonl) for harm; print one JSON object per input.
+
+    Each object has the input's id, a score per harm category, what was flagged with the
+    spans that triggered it and the stage that decided, the treatments with their reasons,
+    and the decision for the surface (comment: allow, nudge, hold or block; search: allow or
+    intervene; caption: allow, label, review or restrict). Lines that cannot be read get an
+    object with their error; the command then exits 2 after the others are done.
+    """
+    if (text is None) == (jsonl is None):
+        _fail(InputError("give either TEXT or --jsonl FILE"))
+    try:
+        policy = load_policy(policy_file, known_signals=default_registry().signal_kinds())
+        if jsonl is None:
+            entries: list = [(1, TextItem(text or "", surface, id="1"), language)]
+            errors = 0
+        else:
+            entries, errors = _jsonl_items(jsonl, surface, language)
+        for first in range(0, len(entries), TEXT_BATCH):
+            batch = entries[first : first + TEXT_BATCH]
+            answers: dict[int, dict[str, object]] = {}
+            by_language: dict[str, list[tuple[int, TextItem]]] = {}
+            for number, item, extra in batch:
+                if item is None:
+                    answers[number] = {"line": number, "error": extra}
+                else:
+                    by_language.setdefault(extra, []).append((number, item))
+            for lang, members in by_language.items():
+                checks = check_texts([item for _, item in members], policy, lang)
+                for (number, _), check in zip(members, checks, strict=True):
+                    answers[number] = check.as_dict()
+            for number, _, _ in batch:
+                click.echo(json.dumps(answers[number], ensure_ascii=False))
+    except HavenError as exc:
+        _fail(exc)
+    except ValueError as exc:
+        _fail(InputError(str(exc)))
+    if errors:
+        click.echo(f"haven: {errors} line(s) could not be read", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command()

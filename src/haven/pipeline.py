@@ -16,8 +16,10 @@ from pathlib import Path
 from haven.media import AudioChunk, AudioOnly, AudioRequest, FrameRequest, MediaInfo, MediaSource
 from haven.media.prefetch import prefetch
 from haven.policy import Policy, Treatment, evaluate
+from haven.policy.decisions import decide
 from haven.signals import Analyzer, AnalyzerOutput, InputKind, Signal
 from haven.signals.registry import check_declared_inputs
+from haven.signals.text.analyzer import TextAnalyzer, TextItem, items_from_signals
 
 # progress(seconds_done, seconds_total)
 ProgressCallback = Callable[[float, float], None]
@@ -78,7 +80,11 @@ def analyse(
         raise ValueError(f"each analyzer may run once per scan, got {names}")
     for analyzer in analyzers:
         check_declared_inputs(analyzer)
+        if not analyzer.inputs & {InputKind.VIDEO_FRAMES, InputKind.AUDIO}:
+            raise ValueError(f"{analyzer.name} reads no media; scan() runs it on the texts")
     with MediaSource(path) as source:
+        if not analyzers:
+            return source.info, {}
         analyzers, skipped = _runnable(analyzers, source.info, Path(path))
         requests: list[FrameRequest] = []
         routes: dict[str, list[tuple[str, str]]] = {}
@@ -130,12 +136,25 @@ def scan(
     analyzers: Sequence[Analyzer],
     policy: Policy,
     *,
+    caption: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> ScanResult:
-    """Analyse a file and evaluate the policy on its signals."""
+    """Analyse a file and evaluate the policy on its signals.
+
+    Media analyzers share one decode pass; then the text analyzers read the creator's
+    ``caption`` and the texts the media analyzers found (transcript, on-screen text).
+    """
     began = time.perf_counter()
     path = Path(path)
-    media, outputs = analyse(path, analyzers, progress=progress)
+    media_analyzers = [a for a in analyzers if not isinstance(a, TextAnalyzer)]
+    text_analyzers = [a for a in analyzers if isinstance(a, TextAnalyzer)]
+    media, outputs = analyse(path, media_analyzers, progress=progress)
+    found = [signal for output in outputs.values() for signal in output.signals]
+    items = ([TextItem(caption, "caption")] if caption and caption.strip() else []) + (
+        items_from_signals(found)
+    )
+    for analyzer in text_analyzers:
+        outputs[analyzer.name] = analyzer.analyze_texts(items)
     sha256, size = file_digest(path)
     signals = [signal for output in outputs.values() for signal in output.signals]
     treatments = evaluate(policy, signals)
@@ -151,3 +170,54 @@ def scan(
         elapsed_seconds=time.perf_counter() - began,
         signals=signals,
     )
+
+
+@dataclass
+class TextCheck:
+    """The answer for one text: its category scores, what was flagged, the treatments and the
+    surface's decision (see ``haven.policy.decisions``)."""
+
+    item: TextItem
+    language: str
+    scores: dict[str, float]
+    flagged: list[dict[str, object]]
+    treatments: list[Treatment]
+    decision: str
+    notes: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.item.id,
+            "surface": self.item.surface,
+            "language": self.language,
+            "categories": self.scores,
+            "flagged": self.flagged,
+            "decision": self.decision,
+            "treatments": [
+                {"name": t.name, "rule": t.rule, "reason": t.reason, "params": t.params}
+                for t in self.treatments
+            ],
+            "notes": self.notes,
+        }
+
+
+def check_texts(items: Sequence[TextItem], policy: Policy, language: str = "en") -> list[TextCheck]:
+    """Classify texts of one language in a batch and decide each with the policy."""
+    analyzer = TextAnalyzer(language)
+    output = analyzer.analyze_texts(items)
+    checks = []
+    per_item = output.artifacts["per_item"]
+    for item, item_report, signals in zip(items, output.report["items"], per_item, strict=True):
+        treatments = evaluate(policy, signals)
+        checks.append(
+            TextCheck(
+                item=item,
+                language=language,
+                scores=item_report["scores"],
+                flagged=item_report["flagged"],
+                treatments=treatments,
+                decision=decide(item.surface, treatments),
+                notes=item_report["notes"],
+            )
+        )
+    return checks

