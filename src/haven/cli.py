@@ -19,11 +19,13 @@ from haven.mitigation import mitigate_photosensitivity
 from haven.pipeline import analyse, check_texts
 from haven.pipeline import scan as run_scan
 from haven.policy import load_policy
+from haven.policy.comments import CreatorFilters
 from haven.report import build_report, render_text
 from haven.signals import default_registry
 from haven.signals.photosensitivity.profiles import DEFAULT_PROFILE, load_profiles
 from haven.signals.speech.models import MODELS as SPEECH_MODELS
 from haven.signals.text.analyzer import SURFACES, TextItem
+from haven.signals.text.classify import MAX_TEXT_CHARACTERS
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_PASSING = 1
@@ -294,6 +296,11 @@ def _jsonl_items(
             record = json.loads(raw.decode("utf-8"))
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise ValueError("each line must be a JSON object with a string 'text'")
+            if len(record["text"]) > MAX_TEXT_CHARACTERS:
+                raise ValueError(
+                    f"text of {len(record['text']):,} characters is longer than the"
+                    f" {MAX_TEXT_CHARACTERS:,} Haven classifies"
+                )
             item = TextItem(
                 record["text"],
                 str(record.get("surface") or surface),
@@ -331,8 +338,30 @@ def _jsonl_items(
     type=click.Path(path_type=Path),
     help="Policy file (YAML) instead of the default policy shipped with Haven.",
 )
+@click.option(
+    "--country",
+    metavar="CC",
+    help="The person's country (ISO 3166-1 alpha-2): which helplines a search shows.",
+)
+@click.option("--minor", is_flag=True, help="The person is under 18: youth lines come first.")
+@click.option("--hold-all", is_flag=True, help="Creator filter: hold every comment for approval.")
+@click.option(
+    "--filter-offensive", is_flag=True, help="Creator filter: hold spam and offensive comments."
+)
+@click.option(
+    "--keyword", "keywords", multiple=True, help="Creator filter: hold comments with this word."
+)
 def text_command(
-    text: str | None, surface: str, language: str, jsonl: Path | None, policy_file: Path | None
+    text: str | None,
+    surface: str,
+    language: str,
+    jsonl: Path | None,
+    policy_file: Path | None,
+    country: str | None,
+    minor: bool,
+    hold_all: bool,
+    filter_offensive: bool,
+    keywords: tuple[str, ...],
 ) -> None:
     """Check TEXT (or every line of --jsonl) for harm; print one JSON object per input.
 
@@ -346,6 +375,7 @@ def text_command(
         _fail(InputError("give either TEXT or --jsonl FILE"))
     try:
         policy = load_policy(policy_file, known_signals=default_registry().signal_kinds())
+        filters = CreatorFilters(hold_all, filter_offensive, keywords)
         if jsonl is None:
             entries: list = [(1, TextItem(text or "", surface, id="1"), language)]
             errors = 0
@@ -361,9 +391,17 @@ def text_command(
                 else:
                     by_language.setdefault(extra, []).append((number, item))
             for lang, members in by_language.items():
-                checks = check_texts([item for _, item in members], policy, lang)
-                for (number, _), check in zip(members, checks, strict=True):
-                    answers[number] = check.as_dict()
+                checks = check_texts(
+                    [item for _, item in members], policy, lang, country=country, minor=minor
+                )
+                for (number, item), check in zip(members, checks, strict=True):
+                    answer = check.as_dict()
+                    if item.surface == "comment":
+                        flagged = [str(f["category"]) for f in check.flagged]
+                        answer["decision"], answer["filters"] = filters.apply(
+                            item.text, check.decision, flagged
+                        )
+                    answers[number] = answer
             for number, _, _ in batch:
                 click.echo(json.dumps(answers[number], ensure_ascii=False))
     except HavenError as exc:

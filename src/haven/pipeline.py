@@ -20,6 +20,8 @@ from haven.policy.decisions import decide
 from haven.signals import Analyzer, AnalyzerOutput, InputKind, Signal
 from haven.signals.registry import check_declared_inputs
 from haven.signals.text.analyzer import TextAnalyzer, TextItem, items_from_signals
+from haven.wellbeing.helplines import helplines_for
+from haven.wellbeing.hubs import hub
 
 # progress(seconds_done, seconds_total)
 ProgressCallback = Callable[[float, float], None]
@@ -184,6 +186,7 @@ class TextCheck:
     treatments: list[Treatment]
     decision: str
     notes: list[str]
+    resources: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -197,12 +200,43 @@ class TextCheck:
                 {"name": t.name, "rule": t.rule, "reason": t.reason, "params": t.params}
                 for t in self.treatments
             ],
+            "resources": self.resources,
             "notes": self.notes,
         }
 
 
-def check_texts(items: Sequence[TextItem], policy: Policy, language: str = "en") -> list[TextCheck]:
-    """Classify texts of one language in a batch and decide each with the policy."""
+def _resources(
+    treatments: Sequence[Treatment], country: str | None, minor: bool
+) -> dict[str, object]:
+    """What the treatments point people to: helplines for the country, resource hubs."""
+    out: dict[str, object] = {}
+    hubs: list[dict[str, object]] = []
+    for treatment in treatments:
+        wanted = treatment.params.get("resources")
+        if wanted == "helplines":
+            out["helplines"] = helplines_for(country, "self_harm_suicide", minor=minor).as_dict()
+        elif wanted == "eating_disorder_support":
+            out["helplines"] = helplines_for(country, "eating_disorders", minor=minor).as_dict()
+            hubs.append(hub("eating_disorder_support").as_dict())
+        if treatment.name == "info_banner" and treatment.params.get("hub"):
+            hubs.append(hub(str(treatment.params["hub"])).as_dict())
+    if hubs:
+        out["hubs"] = hubs
+    return out
+
+
+def check_texts(
+    items: Sequence[TextItem],
+    policy: Policy,
+    language: str = "en",
+    *,
+    country: str | None = None,
+    minor: bool = False,
+) -> list[TextCheck]:
+    """Classify texts of one language in a batch and decide each with the policy.
+
+    ``country`` (ISO 3166-1 alpha-2) and ``minor`` choose the helplines a search intervention
+    shows."""
     analyzer = TextAnalyzer(language)
     output = analyzer.analyze_texts(items)
     checks = []
@@ -218,6 +252,7 @@ def check_texts(items: Sequence[TextItem], policy: Policy, language: str = "en")
                 treatments=treatments,
                 decision=decide(item.surface, treatments),
                 notes=item_report["notes"],
+                resources=_resources(treatments, country, minor),
             )
         )
     return checks

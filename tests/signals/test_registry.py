@@ -20,6 +20,7 @@ from haven.signals import (
     default_registry,
 )
 from haven.signals.registry import UnknownAnalyzer
+from haven.signals.text.analyzer import TextItem
 
 
 class _Counter(Analyzer):
@@ -92,7 +93,22 @@ def test_two_analyzers_share_one_decode_pass(flashing_clip: Path) -> None:
     assert outputs["photosensitivity"].report["frames_analysed"] == 120
 
 
-@pytest.mark.parametrize("name", default_registry().names())
+MEDIA_ANALYZERS = [c.name for c in default_registry() if c.inputs != {InputKind.TEXT}]
+TEXT_ANALYZERS = [c.name for c in default_registry() if c.inputs == {InputKind.TEXT}]
+
+
+def _check_signals(name: str, output: AnalyzerOutput) -> None:
+    registry = default_registry()
+    analyzer_class = next(c for c in registry if c.name == name)
+    assert analyzer_class.version
+    assert output.signals
+    for signal in output.signals:
+        assert signal.kind in analyzer_class.emits
+        assert signal.analyzer_version == analyzer_class.version
+        assert signal.time_range is not None or signal.evidence
+
+
+@pytest.mark.parametrize("name", MEDIA_ANALYZERS)
 def test_every_shipped_analyzer_keeps_the_contract(name: str, demo_clip: Path) -> None:
     """Same input, same output; versioned; signals namespaced, declared and located.
 
@@ -105,10 +121,13 @@ def test_every_shipped_analyzer_keeps_the_contract(name: str, demo_clip: Path) -
     with MediaSource(demo_clip) as source:
         alone = registry.create(name).analyze(source)
     assert [s.as_dict() for s in alone.signals] == [s.as_dict() for s in first.signals]
-    analyzer_class = next(c for c in registry if c.name == name)
-    assert analyzer_class.version
-    assert first.signals
-    for signal in first.signals:
-        assert signal.kind in analyzer_class.emits
-        assert signal.analyzer_version == analyzer_class.version
-        assert signal.time_range is not None or signal.evidence
+    _check_signals(name, first)
+
+
+@pytest.mark.parametrize("name", TEXT_ANALYZERS)
+def test_every_text_analyzer_keeps_the_contract(name: str) -> None:
+    items = [TextItem("go back to your country you vermin", "comment"), TextItem("hi", "search")]
+    analyzer = default_registry().create(name)
+    first, second = analyzer.analyze_texts(items), analyzer.analyze_texts(items)
+    assert [s.as_dict() for s in first.signals] == [s.as_dict() for s in second.signals]
+    _check_signals(name, first)

@@ -33,6 +33,8 @@ MAX_TEXT_CHARACTERS = 100_000
 WINDOW_WORDS = 60
 _WORDS = re.compile(r"\S+")
 LEARNED_LANGUAGES = ("en",)
+# In a language the head was not trained on, a learned finding needs at least this score.
+UNTRAINED_LANGUAGE_THRESHOLD = 0.9
 
 
 class TextTooLong(InputError):
@@ -129,7 +131,10 @@ def _combine(
     if lexicon(language) is None:
         notes.append(f"no lexicon for language {language!r}: the learned stage alone decided")
     if language not in LEARNED_LANGUAGES:
-        notes.append("the learned stage was trained on English; scores are less reliable")
+        notes.append(
+            "the learned stage was trained on English: it flags only scores of"
+            f" {UNTRAINED_LANGUAGE_THRESHOLD} or more"
+        )
     if not text.strip():
         notes.append("empty text")
     scores = dict.fromkeys(CATEGORY_IDS, 0.0)
@@ -156,7 +161,10 @@ def _combine(
         if best is None:
             continue
         scores[category] = round(best.score, 4)
-        if best.stage == "lexicon" or best.score >= thresholds.get(category, 0.5):
+        threshold = thresholds.get(category, 0.5)
+        if language not in LEARNED_LANGUAGES:
+            threshold = max(threshold, UNTRAINED_LANGUAGE_THRESHOLD)
+        if best.stage == "lexicon" or best.score >= threshold:
             findings.append(best)
     findings.sort(key=lambda f: -f.score)
     return TextResult(text, language, scores, findings, contexts, notes)

@@ -29,6 +29,7 @@ LEET = {
     "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l",
 }  # fmt: skip
 _WORD = re.compile(r"\S+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACED = re.compile(r"(?<![\w*])(?:\w[ .\-_]){2,}\w(?![\w*])")
 
 
@@ -52,9 +53,15 @@ def _emoji_name(char: str) -> str | None:
     return name.lower() if name else None
 
 
-def _characters(text: str) -> list[tuple[str, int]]:
-    """Per input character: compatibility-normalised, case-folded, accents and invisible
-    characters removed, homoglyphs mapped, emoji spelt out as their names."""
+def _characters(text: str) -> tuple[str, list[int]]:
+    """Compatibility-normalised, case-folded, accents and invisible characters removed,
+    lookalike letters mapped inside Latin words, emoji spelt out as their names."""
+    if text.isascii():
+        # The common case, done by str methods: only control characters to drop.
+        if _CONTROL.search(text):
+            kept = [i for i, c in enumerate(text) if not _CONTROL.match(c)]
+            return "".join(text[i] for i in kept).lower(), kept
+        return text.lower(), list(range(len(text)))
     out: list[tuple[str, int]] = []
     for index, char in enumerate(text):
         if unicodedata.category(char) in ("Cf", "Cc") and char not in "\n\t":
@@ -66,68 +73,102 @@ def _characters(text: str) -> list[tuple[str, int]]:
         for part in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", char)):
             if unicodedata.combining(part):
                 continue
-            for folded in part.casefold():
-                for mapped in HOMOGLYPHS.get(folded, folded):
-                    out.append((mapped, index))
-    return out
+            out.extend((folded, index) for folded in part.casefold())
+    return _unconfuse("".join(c for c, _ in out), [i for _, i in out])
 
 
-def _deleet(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    text = "".join(c for c, _ in chars)
-    result = list(chars)
+def _unconfuse(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Map lookalike letters to Latin inside words that also hold Latin letters: ``kіll``
+    with a Cyrillic і is an evasion, while a word written wholly in Cyrillic is Russian."""
+    pieces: list[str] = []
+    origins: list[int] = []
+    position = 0
     for match in _WORD.finditer(text):
         word = match.group()
-        letters = sum(ch.isalpha() for ch in word)
-        if letters == 0 or letters == len(word):
+        pieces.append(text[position : match.start()])
+        origins += origin[position : match.start()]
+        if any("a" <= c <= "z" for c in word) and any(c in HOMOGLYPHS for c in word):
+            for offset, char in enumerate(word):
+                mapped = HOMOGLYPHS.get(char, char)
+                pieces.append(mapped)
+                origins += [origin[match.start() + offset]] * len(mapped)
+        else:
+            pieces.append(word)
+            origins += origin[match.start() : match.end()]
+        position = match.end()
+    pieces.append(text[position:])
+    origins += origin[position:]
+    return "".join(pieces), origins
+
+
+_LEET_TABLE = str.maketrans(LEET)
+_LEET_CHARS = frozenset(LEET)
+_LEETY_WORD = re.compile(r"[^\s]*[a-z][^\s]*")
+
+
+def _deleet(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Digits and symbols inside words with letters read as letters (same length)."""
+    if not _LEET_CHARS.intersection(text):
+        return text, origin
+    chars = list(text)
+    for match in _LEETY_WORD.finditer(text):
+        word = match.group()
+        if not _LEET_CHARS.intersection(word):
             continue
         core = word.strip(".,;:?!\"'()[]{}")  # sentence punctuation is not leetspeak
-        offset = match.start() + word.find(core) if core else match.start()
-        for position, ch in enumerate(core):
-            replacement = LEET.get(ch)
-            if replacement is not None:
-                result[offset + position] = (replacement, chars[offset + position][1])
-    return result
-
-
-def _unspace(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Join letters written one by one: ``k i l l`` -> ``kill``, ``k.y.s`` -> ``kys``."""
-    text = "".join(c for c, _ in chars)
-    keep = [True] * len(chars)
-    for match in _SPACED.finditer(text):
-        for position in range(match.start() + 1, match.end(), 2):
-            keep[position] = False
-    return [pair for pair, kept in zip(chars, keep, strict=True) if kept]
-
-
-def _unrepeat(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """A letter repeated three times or more counts once: ``kiiiill`` -> ``kill``."""
-    out: list[tuple[str, int]] = []
-    run = 0
-    for index, pair in enumerate(chars):
-        same = index > 0 and pair[0] == chars[index - 1][0] and pair[0].isalpha()
-        run = run + 1 if same else 1
-        if run >= 3:
-            if run == 3:
-                out.pop()  # the second of the run goes too
+        if not core or not any(c.isalpha() for c in core):
             continue
-        out.append(pair)
-    return out
+        offset = match.start() + word.find(core)
+        chars[offset : offset + len(core)] = core.translate(_LEET_TABLE)
+    return "".join(chars), origin
 
 
-def _squeeze_spaces(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    out: list[tuple[str, int]] = []
-    for pair in chars:
-        if pair[0].isspace():
-            if not out or out[-1][0] == " ":
-                continue
-            pair = (" ", pair[1])
-        out.append(pair)
-    while out and out[-1][0] == " ":
-        out.pop()
-    return out
+def _drop(text: str, origin: list[int], positions: list[int]) -> tuple[str, list[int]]:
+    dropped = set(positions)
+    kept = [i for i in range(len(text)) if i not in dropped]
+    return "".join(text[i] for i in kept), [origin[i] for i in kept]
+
+
+def _unspace(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Join letters written one by one: ``k i l l`` -> ``kill``, ``k.y.s`` -> ``kys``."""
+    gaps = [
+        position
+        for match in _SPACED.finditer(text)
+        for position in range(match.start() + 1, match.end(), 2)
+    ]
+    return _drop(text, origin, gaps) if gaps else (text, origin)
+
+
+_RUN = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def _unrepeat(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """A letter repeated three times or more counts once: ``kiiiill`` -> ``kill``."""
+    extra = [p for m in _RUN.finditer(text) for p in range(m.start() + 1, m.end())]
+    return _drop(text, origin, extra) if extra else (text, origin)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _squeeze_spaces(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    pieces: list[str] = []
+    origins: list[int] = []
+    position = 0
+    for match in _SPACES.finditer(text):
+        pieces.append(text[position : match.start()])
+        origins += origin[position : match.start()]
+        if match.start() > 0 and match.end() < len(text):
+            pieces.append(" ")
+            origins.append(origin[match.start()])
+        position = match.end()
+    pieces.append(text[position:])
+    origins += origin[position:]
+    return "".join(pieces), origins
 
 
 def normalise(text: str) -> Normalised:
-    chars = _characters(text)
-    chars = _squeeze_spaces(_unrepeat(_unspace(_deleet(chars))))
-    return Normalised("".join(c for c, _ in chars), tuple(index for _, index in chars))
+    folded, origin = _characters(text)
+    for step in (_deleet, _unspace, _unrepeat, _squeeze_spaces):
+        folded, origin = step(folded, origin)
+    return Normalised(folded, tuple(origin))

@@ -1,0 +1,80 @@
+"""Speed of the text analyzer: the lexicon stage alone, the full pipeline, one comment.
+
+Inputs: the texts of ``datasets/text-safety/`` (about 4,000 short texts: comments, captions,
+searches, transcripts), repeated to 20,000 for the throughput figures.
+
+lexicon stage, one core
+    normalisation + Aho-Corasick matching, per comment, in one thread (onnxruntime is not
+    involved). Target: >= 20,000 comments a second.
+full pipeline, batched
+    ``classify_texts`` in batches of 256 (normalisation, lexicon, MiniLM embedding, head,
+    combination) on all cores (2 here). Target: >= 500 comments a second.
+one comment in-process
+    ``check_texts`` (classification + policy + decision) for a single comment at a time, after
+    a warm-up: p50 and p99 over 1,000 comments. Target: p99 <= 20 ms.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/text_speed.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from haven.pipeline import check_texts
+from haven.policy import load_policy
+from haven.signals import default_registry
+from haven.signals.text import training
+from haven.signals.text.analyzer import TextItem
+from haven.signals.text.classify import classify_texts
+from haven.signals.text.lexicon import lexicon
+from haven.signals.text.normalise import normalise
+
+DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
+
+
+def main() -> int:
+    files, external = training.dataset_files(DATA)
+    texts = [e.text for e in training.load_examples([*files, external])]
+    corpus = (texts * (20_000 // len(texts) + 1))[:20_000]
+    english = lexicon("en")
+    assert english is not None
+
+    began = time.perf_counter()
+    for text in corpus:
+        english.match(normalise(text))
+    lexicon_rate = len(corpus) / (time.perf_counter() - began)
+
+    classify_texts(corpus[:256])  # load the model
+    began = time.perf_counter()
+    for first in range(0, len(corpus), 256):
+        classify_texts(corpus[first : first + 256])
+    full_rate = len(corpus) / (time.perf_counter() - began)
+
+    policy = load_policy(None, known_signals=default_registry().signal_kinds())
+    check_texts([TextItem("warm up", "comment")], policy)
+    times = []
+    for text in texts[:1000]:
+        began = time.perf_counter()
+        check_texts([TextItem(text, "comment")], policy)
+        times.append((time.perf_counter() - began) * 1000)
+    p50, p99 = np.percentile(times, [50, 99])
+
+    ok = lexicon_rate >= 20_000 and full_rate >= 500 and p99 <= 20
+    print(f"Text analyzer speed ({os.cpu_count()} cores), {len(corpus):,} texts")
+    print(f"lexicon stage, one core:     {lexicon_rate:>9,.0f} comments/s   (target >= 20,000)")
+    print(f"full pipeline, batched:      {full_rate:>9,.0f} comments/s   (target >= 500)")
+    print(
+        f"one comment, in-process:     p50 {p50:.1f} ms, p99 {p99:.1f} ms   (target p99 <= 20 ms)"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

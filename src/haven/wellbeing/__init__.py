@@ -1,0 +1,1 @@
+"""Well-being: the people side of Haven (helplines and resource hubs so far)."""

@@ -1,0 +1,83 @@
+"""The text classifier end to end, and its bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from haven.signals.text.classify import MAX_TEXT_CHARACTERS, TextTooLong, classify_texts
+from haven.signals.text.head import shipped_head
+from haven.taxonomy import CATEGORY_IDS
+
+
+def _flagged(text: str, language: str = "en") -> list[str]:
+    return classify_texts([text], language)[0].categories
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I can't do this anymore, tonight I end it all", "self_harm_suicide"),
+        ("join the blackout challenge, hold it till you pass out", "dangerous_challenges"),
+        ("DM me to earn $500 a day from home, guaranteed", "spam_scams"),
+        ("the covid vaccine has a microchip so they can track you", "misinformation_health"),
+        (
+            "how old are you? add me on snap and don't tell your parents",
+            "child_sexual_exploitation_grooming",
+        ),
+    ],
+)
+def test_clear_cases_are_flagged(text: str, category: str) -> None:
+    assert category in _flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I killed it at the gym today 💪",
+        "Great recipe, I added extra garlic",
+        "If you're struggling, you can call or text 988 any time",
+    ],
+)
+def test_benign_and_hard_negative_texts_are_not_flagged(text: str) -> None:
+    assert _flagged(text) == []
+
+
+def test_every_category_gets_a_score_and_flags_carry_spans_and_stage() -> None:
+    text = "you're a worthless loser, kys"
+    result = classify_texts([text])[0]
+    assert set(result.scores) == set(CATEGORY_IDS)
+    assert all(0.0 <= score <= 1.0 for score in result.scores.values())
+    finding = next(f for f in result.findings if f.category == "harassment_bullying")
+    assert finding.stage == "lexicon"
+    assert any(text[s.start : s.end] == s.text for s in finding.spans)
+
+
+def test_empty_text_is_allowed_and_says_so() -> None:
+    result = classify_texts([""])[0]
+    assert result.findings == [] and "empty text" in result.notes
+
+
+def test_text_over_the_limit_is_refused() -> None:
+    with pytest.raises(TextTooLong, match="longer than"):
+        classify_texts(["a" * (MAX_TEXT_CHARACTERS + 1)])
+
+
+def test_long_text_is_read_in_windows_and_the_span_points_at_the_harm() -> None:
+    filler = "We talked about the weather and the garden for a while. " * 30
+    text = filler + "Honestly I want to kill myself tonight. " + filler
+    finding = next(
+        f for f in classify_texts([text])[0].findings if f.category == "self_harm_suicide"
+    )
+    assert any("kill myself" in span.text for span in finding.spans)
+
+
+def test_mixed_scripts_and_a_language_without_lexicon() -> None:
+    result = classify_texts(["Привет, это просто хорошее видео 😊 great video"], "ru")[0]
+    assert any("no lexicon" in note for note in result.notes)
+    assert result.findings == []
+
+
+def test_the_shipped_head_records_its_data() -> None:
+    facts = shipped_head().facts
+    assert facts["seed"] and len(str(facts["data_sha256"])) == 64
+    assert set(shipped_head().thresholds) == set(CATEGORY_IDS)

@@ -1,0 +1,53 @@
+"""The lexicon stage: whole words only, strong and weak terms, contexts that disarm."""
+
+from __future__ import annotations
+
+import pytest
+
+from haven.signals.text.lexicon import Lexicon, LexiconError, lexicon
+from haven.signals.text.normalise import normalise
+
+
+def _match(text: str):
+    english = lexicon("en")
+    assert english is not None
+    return english.match(normalise(text))
+
+
+def test_strong_term_decides_and_reports_the_written_span() -> None:
+    text = "honestly just k1ll y0urself"
+    result = _match(text)
+    assert result.decisive("harassment_bullying") and result.decisive("self_harm_suicide")
+    hit = next(h for h in result.hits if h.category == "self_harm_suicide")
+    assert text[hit.start : hit.end] == "k1ll y0urself"
+
+
+@pytest.mark.parametrize(
+    "text", ["Scunthorpe United won", "a cocktail at Dickens' bar", "shiitake"]
+)
+def test_words_inside_words_do_not_match(text: str) -> None:
+    assert _match(text).hits == []
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("calling refugees vermin is dehumanising", "counter_speech"),
+        ("if you feel suicidal please call 988", "support"),
+        ("I killed it at the gym today", "hyperbole"),
+        ("fact check: vaccines cause autism is a debunked claim", "news"),
+    ],
+)
+def test_safe_contexts_weaken_hits(text: str, context: str) -> None:
+    result = _match(text)
+    assert context in result.contexts
+    assert not any(result.decisive(category) for category in result.scores)
+
+
+def test_language_without_a_lexicon() -> None:
+    assert lexicon("xx") is None
+
+
+def test_a_lexicon_with_an_unknown_category_is_refused() -> None:
+    with pytest.raises(LexiconError, match="unknown category 'gossip'"):
+        Lexicon({"language": "en", "version": "1", "categories": {"gossip": {"strong": ["x"]}}})

@@ -1,0 +1,66 @@
+"""`haven text`: one JSON object per input, decisions per surface, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_cli import _assert_one_line_error, run
+
+
+def _objects(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+COMMENT = "you're a worthless loser, nobody likes you"
+
+
+def test_a_comment_is_scored_flagged_and_decided() -> None:
+    result = run("text", COMMENT)
+    assert result.returncode == 0, result.stderr
+    (answer,) = _objects(result.stdout)
+    assert answer["id"] == "1" and answer["surface"] == "comment"
+    assert len(answer["categories"]) == 13
+    flagged = {f["category"]: f for f in answer["flagged"]}
+    assert "harassment_bullying" in flagged
+    assert flagged["harassment_bullying"]["spans"][0]["text"] in COMMENT
+    assert answer["decision"] == "nudge"
+    assert "reconsider" in answer["treatments"][0]["reason"]
+
+
+def test_a_self_harm_search_shows_helplines_first() -> None:
+    result = run("text", "how to kill myself painlessly", "--surface", "search")
+    (answer,) = _objects(result.stdout)
+    assert answer["decision"] == "intervene"
+    assert answer["treatments"][0]["params"]["resources"] == "helplines"
+
+
+def test_jsonl_batches_echo_ids_and_report_bad_lines(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "c1", "text": "lovely video, thanks!"}).encode(),
+        json.dumps({"id": "s1", "text": "pro ana tips", "surface": "search"}).encode(),
+        b'{"id": "bad", "text": "caf\xe9 but latin-1"}',
+        b"not json at all",
+        json.dumps({"id": "e1", "text": ""}).encode(),
+        json.dumps({"id": "m1", "text": "Привет 👋 nice edit", "language": "ru"}).encode(),
+        json.dumps({"id": "big", "text": "a" * 1_000_000}).encode(),
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = run("text", "--jsonl", str(path))
+    assert result.returncode == 2
+    answers = _objects(result.stdout)
+    assert [a.get("id", a.get("line")) for a in answers[:2]] == ["c1", "s1"]
+    assert answers[0]["decision"] == "allow"
+    assert answers[1]["decision"] == "intervene"
+    assert "not valid UTF-8" in answers[2]["error"] and answers[2]["line"] == 3
+    assert "line 4" in answers[3]["error"]
+    assert answers[4]["flagged"] == [] and "empty text" in answers[4]["notes"]
+    assert any("no lexicon" in note for note in answers[5]["notes"])
+    assert "longer than" in answers[6]["error"]
+    assert "could not be read" in result.stderr
+
+
+def test_text_needs_exactly_one_input(tmp_path: Path) -> None:
+    _assert_one_line_error(run("text"), "give either TEXT or --jsonl")
+    _assert_one_line_error(run("text", "--jsonl", str(tmp_path / "none.jsonl")), "cannot read")
