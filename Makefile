@@ -29,6 +29,8 @@ demo: system-deps $(SAMPLE)
 	cat sample/flashing.vtt
 	$(BIN)/haven mitigate $(SAMPLE) sample/flashing-mitigated.mp4
 	$(BIN)/haven scan sample/flashing-mitigated.mp4
+	$(BIN)/haven text "you're a worthless loser, nobody likes you"
+	$(BIN)/haven text "how to kill myself painlessly" --surface search --country GB
 
 test: system-deps $(STAMP) lint
 	$(BIN)/python -m pytest -n 2 --durations=10
@@ -46,6 +48,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/speech_speed.py
 	$(BIN)/python benchmarks/caption_timing.py
 	$(BIN)/python benchmarks/ocr.py
+	$(BIN)/python benchmarks/text_quality.py
+	$(BIN)/python benchmarks/text_speed.py
 
 clean:
 	rm -rf $(VENV) sample build src/*.egg-info

@@ -37,7 +37,7 @@ def test_a_self_harm_search_shows_helplines_first() -> None:
 
 def test_jsonl_batches_echo_ids_and_report_bad_lines(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"id": "c1", "text": "lovely video, thanks!"}).encode(),
+        json.dumps({"id": "c1", "text": "great content, thanks for sharing!"}).encode(),
         json.dumps({"id": "s1", "text": "pro ana tips", "surface": "search"}).encode(),
         b'{"id": "bad", "text": "caf\xe9 but latin-1"}',
         b"not json at all",

@@ -40,7 +40,7 @@ class CreatorFilters:
         patterns = []
         for keyword in self.keywords:
             term = normalise(keyword).text
-            if not term:
+            if not any(c.isalnum() for c in term):
                 raise CommentFilterError(f"keyword {keyword!r} has no letters or digits")
             patterns.append(re.compile(rf"(?<!\w){re.escape(term)}(?!\w)"))
         object.__setattr__(self, "_patterns", tuple(patterns))

@@ -113,7 +113,7 @@ def helplines_for(
         mine = [h for h in fresh if h.country == "EU"]
     mine.sort(
         key=lambda h: (
-            not (minor and h.youth),
+            h.youth != minor,  # youth lines first for a minor, last for an adult
             h.category != wanted[0],
             not h.always_open_and_free(),
             h.name,

@@ -151,7 +151,13 @@ def _unrepeat(text: str, origin: list[int]) -> tuple[str, list[int]]:
 _SPACES = re.compile(r"\s+")
 
 
+_UNUSUAL_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
+
+
 def _squeeze_spaces(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Runs of white space become one space; none at either end."""
+    if not _UNUSUAL_SPACE.search(text):
+        return text, origin  # the common case: single spaces between words
     pieces: list[str] = []
     origins: list[int] = []
     position = 0

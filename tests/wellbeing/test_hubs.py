@@ -1,0 +1,28 @@
+"""Resource hubs are managed data with sources and review dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from haven.wellbeing.hubs import UnknownHub, all_hubs, hub
+
+
+def test_every_hub_has_sources_languages_and_a_review_date() -> None:
+    hubs = all_hubs()
+    assert {"covid19", "elections", "wellbeing", "eating_disorder_support"} <= set(hubs)
+    for item in hubs.values():
+        assert item.sources and all(s["url"].startswith("https://") for s in item.sources)
+        assert item.languages and item.path.startswith("/hubs/")
+
+
+def test_review_falls_due() -> None:
+    covid = hub("covid19")
+    assert not covid.review_due(covid.reviewed_at)
+    assert covid.review_due(date(covid.reviewed_at.year + 1, 12, 31))
+
+
+def test_unknown_hub() -> None:
+    with pytest.raises(UnknownHub):
+        hub("astrology")
