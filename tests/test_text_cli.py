@@ -64,3 +64,49 @@ def test_jsonl_batches_echo_ids_and_report_bad_lines(tmp_path: Path) -> None:
 def test_text_needs_exactly_one_input(tmp_path: Path) -> None:
     _assert_one_line_error(run("text"), "give either TEXT or --jsonl")
     _assert_one_line_error(run("text", "--jsonl", str(tmp_path / "none.jsonl")), "cannot read")
+
+
+def test_a_known_false_claim_is_labelled_with_its_fact_check() -> None:
+    result = run(
+        "text", "they put microchips in the covid vaccine to track you", "--surface", "caption"
+    )
+    (answer,) = _objects(result.stdout)
+    assert answer["claims"] and answer["claims"][0]["verdict"] == "false"
+    assert answer["claims"][0]["fact_check_url"].startswith("https://")
+    assert {"not_recommended", "info_banner"} <= {t["name"] for t in answer["treatments"]}
+
+
+def test_claims_import_and_list(tmp_path: Path) -> None:
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": "https://factcheck.example.org/moon",
+        "claimReviewed": "The moon is made of cheese",
+        "author": {"name": "Example Fact Check"},
+        "reviewRating": {"alternateName": "False"},
+    }
+    path = tmp_path / "reviews.jsonld"
+    path.write_text(json.dumps([review]))
+    env = {"HAVEN_DATA_DIR": str(tmp_path / "data")}
+    first = run_env(env, "claims", "import", str(path))
+    assert first.returncode == 0 and "imported 1" in first.stdout
+    assert "already in the bank" in run_env(env, "claims", "import", str(path)).stdout
+    listed = run_env(env, "claims", "list").stdout
+    assert "The moon is made of cheese" in listed
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text("[{}]")
+    _assert_one_line_error(run_env(env, "claims", "import", str(bad)), "ClaimReview")
+
+
+def run_env(env: dict[str, str], *args: str):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "haven.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )

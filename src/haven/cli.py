@@ -22,6 +22,7 @@ from haven.policy import load_policy
 from haven.policy.comments import CreatorFilters
 from haven.report import build_report, render_text
 from haven.signals import default_registry
+from haven.signals.claims.bank import bank, import_claim_reviews
 from haven.signals.photosensitivity.profiles import DEFAULT_PROFILE, load_profiles
 from haven.signals.speech.models import MODELS as SPEECH_MODELS
 from haven.signals.text.analyzer import SURFACES, TextItem
@@ -93,7 +94,7 @@ def _speech_options(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
-ANALYZER_NAMES = ("photosensitivity", "speech", "ocr", "text")
+ANALYZER_NAMES = ("photosensitivity", "speech", "ocr", "text", "claims")
 
 
 def _analyzer_list(value: str) -> list[str]:
@@ -178,6 +179,7 @@ def scan(
         "speech": {"model": speech_model, "language": language},
         "ocr": {},
         "text": {"language": language or "en"},
+        "claims": {},
     }
     if vtt is not None and not vtt.parent.is_dir():
         _fail(InputError(f"{vtt}: the folder {vtt.parent} does not exist"))
@@ -411,6 +413,32 @@ def text_command(
     if errors:
         click.echo(f"haven: {errors} line(s) could not be read", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+@main.group()
+def claims() -> None:
+    """The bank of fact-checked claims that texts are matched against."""
+
+
+@claims.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def claims_import(files: tuple[Path, ...]) -> None:
+    """Add the schema.org ClaimReview records of FILES (JSON-LD) to the bank.
+
+    Every file is checked first; a bad record changes nothing.
+    """
+    try:
+        added, known = import_claim_reviews(files)
+    except HavenError as exc:
+        _fail(exc)
+    click.echo(f"imported {added} fact-check(s); {known} already in the bank")
+
+
+@claims.command("list")
+def claims_list() -> None:
+    """Print the bank, one JSON object a line."""
+    for fact_check in bank():
+        click.echo(json.dumps(fact_check.as_dict(), ensure_ascii=False))
 
 
 @main.command()

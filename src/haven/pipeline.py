@@ -18,6 +18,8 @@ from haven.media.prefetch import prefetch
 from haven.policy import Policy, Treatment, evaluate
 from haven.policy.decisions import decide
 from haven.signals import Analyzer, AnalyzerOutput, InputKind, Signal
+from haven.signals.base import TextReader
+from haven.signals.claims.analyzer import ClaimsAnalyzer
 from haven.signals.registry import check_declared_inputs
 from haven.signals.text.analyzer import TextAnalyzer, TextItem, items_from_signals
 from haven.wellbeing.helplines import helplines_for
@@ -148,8 +150,8 @@ def scan(
     """
     began = time.perf_counter()
     path = Path(path)
-    media_analyzers = [a for a in analyzers if not isinstance(a, TextAnalyzer)]
-    text_analyzers = [a for a in analyzers if isinstance(a, TextAnalyzer)]
+    media_analyzers = [a for a in analyzers if not isinstance(a, TextReader)]
+    text_analyzers = [a for a in analyzers if isinstance(a, TextReader)]
     media, outputs = analyse(path, media_analyzers, progress=progress)
     found = [signal for output in outputs.values() for signal in output.signals]
     items = ([TextItem(caption, "caption")] if caption and caption.strip() else []) + (
@@ -187,6 +189,7 @@ class TextCheck:
     decision: str
     notes: list[str]
     resources: dict[str, object] = field(default_factory=dict)
+    claims: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -196,6 +199,7 @@ class TextCheck:
             "categories": self.scores,
             "flagged": self.flagged,
             "decision": self.decision,
+            "claims": self.claims,
             "treatments": [
                 {"name": t.name, "rule": t.rule, "reason": t.reason, "params": t.params}
                 for t in self.treatments
@@ -237,12 +241,13 @@ def check_texts(
 
     ``country`` (ISO 3166-1 alpha-2) and ``minor`` choose the helplines a search intervention
     shows."""
-    analyzer = TextAnalyzer(language)
-    output = analyzer.analyze_texts(items)
+    output = TextAnalyzer(language).analyze_texts(items)
+    claims = ClaimsAnalyzer().analyze_texts(items) if language == "en" else None
     checks = []
-    per_item = output.artifacts["per_item"]
-    for item, item_report, signals in zip(items, output.report["items"], per_item, strict=True):
-        treatments = evaluate(policy, signals)
+    for index, (item, item_report) in enumerate(zip(items, output.report["items"], strict=True)):
+        signals = list(output.artifacts["per_item"][index])
+        matches = claims.artifacts["per_item"][index] if claims else []
+        treatments = evaluate(policy, [*signals, *matches])
         checks.append(
             TextCheck(
                 item=item,
@@ -253,6 +258,7 @@ def check_texts(
                 decision=decide(item.surface, treatments),
                 notes=item_report["notes"],
                 resources=_resources(treatments, country, minor),
+                claims=[{**dict(m.attributes), **dict(m.evidence)} for m in matches],
             )
         )
     return checks

@@ -74,6 +74,7 @@ def render_text(report: dict[str, Any]) -> str:
     lines += _speech_lines(report["analyzers"].get("speech"))
     lines += _ocr_lines(report["analyzers"].get("ocr"))
     lines += _text_lines(report["analyzers"].get("text"))
+    lines += _claims_lines(report["analyzers"].get("claims"))
     lines += ["", f"Treatments (policy {report['policy']['name']} {report['policy']['version']}):"]
     if not report["treatments"]:
         lines.append("  none")
@@ -157,4 +158,16 @@ def _text_lines(text: dict[str, Any] | None) -> list[str]:
             lines.append(
                 f"  {flag['category']} {flag['score']:.2f} ({flag['stage']}) in {where}: {spans}"
             )
+    return lines
+
+
+def _claims_lines(claims: dict[str, Any] | None) -> list[str]:
+    if not claims or "skipped" in claims or not claims["matches"]:
+        return []
+    lines = ["", f"Fact-checked claims: {claims['summary']}"]
+    for match in claims["matches"]:
+        lines.append(
+            f"  {match['verdict']} ({match['publisher']}: {match['rating']}), similarity"
+            f" {match['similarity']:.2f}: {match['claim']!r} <{match['fact_check_url']}>"
+        )
     return lines

@@ -126,7 +126,11 @@ def test_every_shipped_analyzer_keeps_the_contract(name: str, demo_clip: Path) -
 
 @pytest.mark.parametrize("name", TEXT_ANALYZERS)
 def test_every_text_analyzer_keeps_the_contract(name: str) -> None:
-    items = [TextItem("go back to your country you vermin", "comment"), TextItem("hi", "search")]
+    items = [
+        TextItem("go back to your country you vermin", "comment"),
+        TextItem("they put microchips in the covid vaccine to track you", "caption"),
+        TextItem("hi", "search"),
+    ]
     analyzer = default_registry().create(name)
     first, second = analyzer.analyze_texts(items), analyzer.analyze_texts(items)
     assert [s.as_dict() for s in first.signals] == [s.as_dict() for s in second.signals]

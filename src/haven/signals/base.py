@@ -143,3 +143,34 @@ class Analyzer(ABC):
     def describe(self) -> Mapping[str, Any]:
         """Configuration facts worth recording in a report (profile, thresholds...)."""
         return {}
+
+
+SURFACES = ("caption", "comment", "search", "transcript", "on_screen")
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """A text an analyzer reads: where it appears, and when in a video (if it is from one)."""
+
+    text: str
+    surface: str
+    time_range: TimeRange | None = None
+    id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.surface not in SURFACES:
+            raise ValueError(f"unknown surface {self.surface!r}; one of {', '.join(SURFACES)}")
+
+
+class TextReader(Analyzer):
+    """An analyzer of texts, not media: the scan runs it on the caption and on the texts the
+    media analyzers found. ``artifacts["per_item"]`` of its output lists each item's signals."""
+
+    inputs: ClassVar[frozenset[InputKind]] = frozenset({InputKind.TEXT})
+
+    def start(self, media: MediaInfo) -> AnalysisRun:
+        raise TypeError(f"the {self.name} analyzer reads texts, not media: call analyze_texts")
+
+    @abstractmethod
+    def analyze_texts(self, items: Sequence[TextItem]) -> AnalyzerOutput:
+        """Signals for every item; ``artifacts["per_item"]`` holds them item by item."""

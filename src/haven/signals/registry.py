@@ -7,6 +7,7 @@ from typing import Any
 
 from haven.errors import InputError
 from haven.signals.base import Analyzer, InputKind
+from haven.signals.claims.analyzer import ClaimsAnalyzer
 from haven.signals.ocr.analyzer import OcrAnalyzer
 from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
 from haven.signals.speech.analyzer import SpeechAnalyzer
@@ -80,4 +81,5 @@ def default_registry() -> AnalyzerRegistry:
     registry.register(SpeechAnalyzer)
     registry.register(OcrAnalyzer)
     registry.register(TextAnalyzer)
+    registry.register(ClaimsAnalyzer)
     return registry

@@ -10,30 +10,24 @@ GARM mapping, and the spans that triggered it; the policy turns those into treat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from haven.media import MediaInfo
-from haven.signals.base import AnalysisRun, Analyzer, AnalyzerOutput, InputKind, Signal, TimeRange
+from haven.signals.base import (
+    SURFACES,
+    AnalyzerOutput,
+    InputKind,
+    Signal,
+    TextItem,
+    TextReader,
+)
 from haven.signals.text.classify import TextResult, classify_texts
 from haven.taxonomy import category
 
-SURFACES = ("caption", "comment", "search", "transcript", "on_screen")
-# Signals of the media analyzers whose evidence text the text analyzer reads, by surface.
+__all__ = ["SURFACES", "TEXT_SIGNALS", "TextAnalyzer", "TextItem", "items_from_signals"]
+
+# Signals of the media analyzers whose evidence text the text analyzers read, by surface.
 TEXT_SIGNALS = {"speech.utterance": "transcript", "ocr.text": "on_screen"}
 REPORT_TEXT_CHARACTERS = 500
-
-
-@dataclass(frozen=True)
-class TextItem:
-    text: str
-    surface: str
-    time_range: TimeRange | None = None
-    id: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.surface not in SURFACES:
-            raise ValueError(f"unknown surface {self.surface!r}; one of {', '.join(SURFACES)}")
 
 
 def items_from_signals(signals: Sequence[Signal]) -> list[TextItem]:
@@ -45,7 +39,7 @@ def items_from_signals(signals: Sequence[Signal]) -> list[TextItem]:
     ]
 
 
-class TextAnalyzer(Analyzer):
+class TextAnalyzer(TextReader):
     name = "text"
     version = "1.0"
     inputs = frozenset({InputKind.TEXT})
@@ -53,9 +47,6 @@ class TextAnalyzer(Analyzer):
 
     def __init__(self, language: str = "en") -> None:
         self.language = language
-
-    def start(self, media: MediaInfo) -> AnalysisRun:
-        raise TypeError("the text analyzer reads texts, not media: call analyze_texts")
 
     def describe(self) -> dict[str, Any]:
         from haven.signals.text.head import shipped_head

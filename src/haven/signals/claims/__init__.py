@@ -1,0 +1,1 @@
+"""The ``claims`` analyzer: matching texts against a bank of fact-checked claims."""
