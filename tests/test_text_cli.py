@@ -110,3 +110,25 @@ def run_env(env: dict[str, str], *args: str):
         timeout=300,
         env={**os.environ, **env},
     )
+
+
+def test_scan_reads_the_caption_speech_and_screen_for_harm(demo_clip: Path) -> None:
+    import jsonschema
+
+    from haven.report import report_schema
+
+    caption = "they put microchips in the covid vaccine, share before they delete this"
+    result = run(
+        "scan", str(demo_clip), "--json", "--analyzers", "speech,ocr,text,claims",
+        "--model", "fast", "--caption", caption,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, report_schema())
+    surfaces = {item["surface"] for item in report["analyzers"]["text"]["items"]}
+    assert surfaces == {"caption", "transcript", "on_screen"}
+    harm = [s for s in report["analyzers"]["text"]["signals"] if s["kind"] == "text.harm"]
+    assert any(s["attributes"]["category"] == "misinformation_health" for s in harm)
+    assert report["analyzers"]["claims"]["signals"][0]["attributes"]["verdict"] == "false"
+    names = {t["name"] for t in report["treatments"]}
+    assert {"info_banner", "not_recommended", "captions"} <= names
