@@ -1,7 +1,9 @@
 """Speed of the text analyzer: the lexicon stage alone, the full pipeline, one comment.
 
-Inputs: the texts of ``datasets/text-safety/`` (about 4,000 short texts: comments, captions,
-searches, transcripts), repeated to 20,000 for the throughput figures.
+Inputs: the texts of ``datasets/text-safety/`` (about 5,000 distinct short texts: comments,
+captions, searches, transcripts). The lexicon stage reads them repeated to 20,000; the full
+pipeline and the single-comment check read each text once, with the embedding memory cleared
+first, so no text is ever served from memory.
 
 lexicon stage, one core
     normalisation + Aho-Corasick matching, per comment, in one thread (onnxruntime is not
@@ -33,6 +35,7 @@ from haven.signals import default_registry
 from haven.signals.text import training
 from haven.signals.text.analyzer import TextItem
 from haven.signals.text.classify import classify_texts
+from haven.signals.text.embeddings import forget_recent
 from haven.signals.text.lexicon import lexicon
 from haven.signals.text.normalise import normalise
 
@@ -41,7 +44,7 @@ DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
 
 def main() -> int:
     files, external = training.dataset_files(DATA)
-    texts = [e.text for e in training.load_examples([*files, external])]
+    texts = list(dict.fromkeys(e.text for e in training.load_examples([*files, external])))
     corpus = (texts * (20_000 // len(texts) + 1))[:20_000]
     english = lexicon("en")
     assert english is not None
@@ -51,14 +54,16 @@ def main() -> int:
         english.match(normalise(text))
     lexicon_rate = len(corpus) / (time.perf_counter() - began)
 
-    classify_texts(corpus[:256])  # load the model
+    classify_texts(["load the model"])
+    forget_recent()
     began = time.perf_counter()
-    for first in range(0, len(corpus), 256):
-        classify_texts(corpus[first : first + 256])
-    full_rate = len(corpus) / (time.perf_counter() - began)
+    for first in range(0, len(texts), 256):
+        classify_texts(texts[first : first + 256])
+    full_rate = len(texts) / (time.perf_counter() - began)
 
     policy = load_policy(None, known_signals=default_registry().signal_kinds())
     check_texts([TextItem("warm up", "comment")], policy)
+    forget_recent()
     times = []
     for text in texts[:1000]:
         began = time.perf_counter()
@@ -67,7 +72,7 @@ def main() -> int:
     p50, p99 = np.percentile(times, [50, 99])
 
     ok = lexicon_rate >= 20_000 and full_rate >= 500 and p99 <= 20
-    print(f"Text analyzer speed ({os.cpu_count()} cores), {len(corpus):,} texts")
+    print(f"Text analyzer speed ({os.cpu_count()} cores), {len(texts):,} distinct texts")
     print(f"lexicon stage, one core:     {lexicon_rate:>9,.0f} comments/s   (target >= 20,000)")
     print(f"full pipeline, batched:      {full_rate:>9,.0f} comments/s   (target >= 500)")
     print(

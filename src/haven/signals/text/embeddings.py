@@ -16,6 +16,7 @@ import hashlib
 import os
 import threading
 import zipfile
+from collections import OrderedDict
 from functools import cache
 from typing import Any
 
@@ -62,10 +63,43 @@ def _encoder() -> tuple[Any, Any]:
     return tokenizer, session
 
 
+# The text and claims analyzers embed the same texts one after the other: the most recent
+# embeddings are kept so the second asks the model for nothing.
+RECENT = 4096
+_recent: OrderedDict[str, np.ndarray] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length embeddings, shape (len(texts), 384), float32."""
-    if not texts:
-        return np.zeros((0, DIMENSIONS), np.float32)
+    out = np.empty((len(texts), DIMENSIONS), np.float32)
+    missing: list[int] = []
+    with _recent_lock:
+        for index, text in enumerate(texts):
+            known = _recent.get(text)
+            if known is None:
+                missing.append(index)
+            else:
+                out[index] = known
+    if missing:
+        fresh = _compute([texts[i] for i in missing])
+        out[missing] = fresh
+        with _recent_lock:
+            for index, vector in zip(missing, fresh, strict=True):
+                _recent[texts[index]] = vector
+                _recent.move_to_end(texts[index])
+            while len(_recent) > RECENT:
+                _recent.popitem(last=False)
+    return out
+
+
+def forget_recent() -> None:
+    """Drop the kept embeddings (benchmarks measure the model, not the memory)."""
+    with _recent_lock:
+        _recent.clear()
+
+
+def _compute(texts: list[str]) -> np.ndarray:
     tokenizer, session = _encoder()
     out = np.empty((len(texts), DIMENSIONS), np.float32)
     # Sorting by length keeps padding small inside each batch.
