@@ -132,3 +132,13 @@ def test_scan_reads_the_caption_speech_and_screen_for_harm(demo_clip: Path) -> N
     assert report["analyzers"]["claims"]["signals"][0]["attributes"]["verdict"] == "false"
     names = {t["name"] for t in report["treatments"]}
     assert {"info_banner", "not_recommended", "captions"} <= names
+
+
+def test_a_search_about_suicide_and_eating_keeps_the_suicide_lines_first() -> None:
+    query = "i want to die, need thinspo and purge tips"
+    result = run("text", query, "--surface", "search", "--country", "US")
+    (answer,) = _objects(result.stdout)
+    numbers = [
+        c["number"] for h in answer["resources"]["helplines"]["helplines"] for c in h["contacts"]
+    ]
+    assert "+1988" in numbers

@@ -26,7 +26,7 @@ from haven.signals.claims.bank import bank, import_claim_reviews
 from haven.signals.photosensitivity.profiles import DEFAULT_PROFILE, load_profiles
 from haven.signals.speech.models import MODELS as SPEECH_MODELS
 from haven.signals.text.analyzer import SURFACES, TextItem
-from haven.signals.text.classify import MAX_TEXT_CHARACTERS
+from haven.signals.text.classify import MAX_TEXT_CHARACTERS, language_code
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_PASSING = 1
@@ -298,6 +298,10 @@ def _jsonl_items(
             record = json.loads(raw.decode("utf-8"))
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise ValueError("each line must be a JSON object with a string 'text'")
+            try:
+                record["text"].encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("the text is not valid Unicode (a lone surrogate)") from None
             if len(record["text"]) > MAX_TEXT_CHARACTERS:
                 raise ValueError(
                     f"text of {len(record['text']):,} characters is longer than the"
@@ -308,11 +312,11 @@ def _jsonl_items(
                 str(record.get("surface") or surface),
                 id=None if record.get("id") is None else str(record["id"]),
             )
-            entries.append((number, item, str(record.get("language") or language)))
+            entries.append((number, item, language_code(str(record.get("language") or language))))
         except UnicodeDecodeError as exc:
             entries.append((number, None, f"line {number} is not valid UTF-8 ({exc.reason})"))
             errors += 1
-        except ValueError as exc:
+        except (ValueError, InputError) as exc:
             entries.append((number, None, f"line {number}: {exc}"))
             errors += 1
     return entries, errors

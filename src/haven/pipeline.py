@@ -22,6 +22,7 @@ from haven.signals.base import TextReader
 from haven.signals.claims.analyzer import ClaimsAnalyzer
 from haven.signals.registry import check_declared_inputs
 from haven.signals.text.analyzer import TextAnalyzer, TextItem, items_from_signals
+from haven.signals.text.classify import language_code
 from haven.wellbeing.helplines import helplines_for
 from haven.wellbeing.hubs import hub
 
@@ -212,20 +213,33 @@ class TextCheck:
 def _resources(
     treatments: Sequence[Treatment], country: str | None, minor: bool
 ) -> dict[str, object]:
-    """What the treatments point people to: helplines for the country, resource hubs."""
-    out: dict[str, object] = {}
+    """What the treatments point people to: helplines for the country, resource hubs.
+
+    Suicide and self-harm lines come first when several topics apply.
+    """
+    topics: list[str] = []
     hubs: list[dict[str, object]] = []
     for treatment in treatments:
         wanted = treatment.params.get("resources")
         if wanted == "helplines":
-            out["helplines"] = helplines_for(country, "self_harm_suicide", minor=minor).as_dict()
+            topics.insert(0, "self_harm_suicide")
         elif wanted == "eating_disorder_support":
-            out["helplines"] = helplines_for(country, "eating_disorders", minor=minor).as_dict()
+            topics.append("eating_disorders")
             hubs.append(hub("eating_disorder_support").as_dict())
         if treatment.name == "info_banner" and treatment.params.get("hub"):
             hubs.append(hub(str(treatment.params["hub"])).as_dict())
+    out: dict[str, object] = {}
+    if topics:
+        answers = [helplines_for(country, topic, minor=minor) for topic in topics]
+        merged = answers[0].as_dict()
+        seen = {h["id"] for h in merged["helplines"]}
+        for answer in answers[1:]:
+            extra = [h.as_dict() for h in answer.helplines if h.id not in seen]
+            merged["helplines"] += extra
+            seen |= {h["id"] for h in extra}
+        out["helplines"] = merged
     if hubs:
-        out["hubs"] = hubs
+        out["hubs"] = list({h["id"]: h for h in hubs}.values())
     return out
 
 
@@ -241,6 +255,7 @@ def check_texts(
 
     ``country`` (ISO 3166-1 alpha-2) and ``minor`` choose the helplines a search intervention
     shows."""
+    language = language_code(language)
     output = TextAnalyzer(language).analyze_texts(items)
     claims = ClaimsAnalyzer().analyze_texts(items) if language == "en" else None
     checks = []

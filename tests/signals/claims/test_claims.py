@@ -44,6 +44,10 @@ def _review(claim: str, rating: str | None = "False", value: int | None = None) 
         ({"alternateName": "Unproven"}, "unverified"),
         ({"alternateName": "Not true"}, "false"),
         ({"alternateName": "Correct"}, "true"),
+        ({"alternateName": "Untrue"}, "false"),
+        ({"alternateName": "Inaccurate"}, "false"),
+        ({"alternateName": "Four Pinocchios"}, "false"),
+        ({"alternateName": "Satire"}, "misleading"),
         ({"ratingValue": 1, "worstRating": 1, "bestRating": 5}, "false"),
         ({"ratingValue": 3, "worstRating": 1, "bestRating": 5}, "misleading"),
     ],
@@ -125,3 +129,18 @@ def test_the_seed_bank_has_sourced_false_claims_on_both_topics() -> None:
     output = analyzer.analyze_texts([TextItem("mail in ballots are all fraud", "caption")])
     (match, *_) = output.artifacts["per_item"][0]
     assert match.attributes["topic"] == "elections" and match.attributes["verdict"] == "false"
+
+
+def test_a_debunk_is_not_a_repetition_of_the_claim() -> None:
+    text = "Fact check: covid vaccines do not contain microchips, that claim is debunked"
+    assert _matches(text) == []
+
+
+def test_a_damaged_bank_file_names_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAVEN_DATA_DIR", str(tmp_path))
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "bank.json").write_text("[{")
+    with pytest.raises(
+        ClaimReviewError, match=r"bank\.json: the imported fact-check bank is damaged"
+    ):
+        imported()

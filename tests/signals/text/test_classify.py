@@ -81,3 +81,18 @@ def test_the_shipped_head_records_its_data() -> None:
     facts = shipped_head().facts
     assert facts["seed"] and len(str(facts["data_sha256"])) == 64
     assert set(shipped_head().thresholds) == set(CATEGORY_IDS)
+
+
+def test_a_run_of_emoji_does_not_hide_the_words_after_it() -> None:
+    text = "😂" * 40 + " i am going to find you and hurt you badly tonight, you will bleed"
+    assert "violent_threats" in _flagged(text)
+
+
+def test_invalid_unicode_and_language_tags() -> None:
+    from haven.signals.text.classify import InvalidLanguage, InvalidText, language_code
+
+    with pytest.raises(InvalidText, match="not valid Unicode"):
+        classify_texts(["bad \ud800"])
+    assert language_code("EN-us") == "en"
+    with pytest.raises(InvalidLanguage, match="invalid language"):
+        language_code("../../etc/evil")

@@ -51,3 +51,29 @@ def test_language_without_a_lexicon() -> None:
 def test_a_lexicon_with_an_unknown_category_is_refused() -> None:
     with pytest.raises(LexiconError, match="unknown category 'gossip'"):
         Lexicon({"language": "en", "version": "1", "categories": {"gossip": {"strong": ["x"]}}})
+
+
+def test_a_safe_context_disarms_only_nearby_hits_of_categories_it_explains() -> None:
+    # Support explains a mention of suicide, not a slur or an order to die.
+    assert _match("you're a faggot, my therapist says I'm in recovery").decisive("hate_speech")
+    assert _match("kill yourself 988").decisive("harassment_bullying")
+    # Far from the context, a hit keeps its force.
+    far = "if you are struggling call 988. " + "filler words here " * 6 + "kys"
+    assert _match(far).decisive("harassment_bullying")
+
+
+def test_terms_too_short_after_normalisation_are_refused() -> None:
+    with pytest.raises(LexiconError, match="too short"):
+        Lexicon(
+            {
+                "language": "en",
+                "version": "1",
+                "categories": {"sexual_content": {"strong": ["xxx"]}},
+            }
+        )
+    assert _match("Follow me on X").hits == []
+
+
+def test_one_term_written_two_ways_is_one_hit() -> None:
+    result = _match("what a n1gger")
+    assert len([h for h in result.hits if h.category == "hate_speech"]) == 1

@@ -22,6 +22,11 @@ from haven.signals.text.normalise import normalise
         ("$lut", "slut"),
         ("go back 🐒", "go back monkey"),  # emoji spelt out
         ("k\x00i\x1fll", "kill"),  # control characters
+        ("ki\ufe0fll yourself", "kill yourself"),  # variation selector
+        ("k\u034fys", "kys"),  # combining grapheme joiner
+        ("kill\u2800yourself", "kill yourself"),  # braille blank used as a space
+        ("I\u2019ll kill you", "i'll kill you"),  # typographic apostrophe
+        ("😂😂😂😂 no", "face with tears of joy no"),  # a run of one emoji is read once
     ],
 )
 def test_evasions_are_undone(written: str, normalised: str) -> None:

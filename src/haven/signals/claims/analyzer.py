@@ -4,7 +4,9 @@ A text matches a fact-checked claim when their MiniLM embeddings are close (cosi
 of the normalised texts) and they share content words (names, numbers, key nouns): embeddings
 alone call "vaccines are safe" and "vaccines are unsafe" near neighbours, and shared words
 alone match any text on the topic. The closer the embeddings, the fewer shared words are
-needed: two at 0.6, one at 0.7, none at 0.85. Each match is a ``claims.match`` signal with
+needed: two at 0.6, one at 0.7, none at 0.85. A text that reports or debunks (the lexicon's
+news and fact-check contexts: "fact check", "debunked", "false claim", "no evidence"...) is
+not a repetition of the claim and is not matched. Each match is a ``claims.match`` signal with
 the verdict, the publisher's rating and the fact-check's address; the policy turns the
 verdict into treatments.
 """
@@ -21,6 +23,7 @@ import numpy as np
 from haven.signals.base import AnalyzerOutput, Signal, TextItem, TextReader
 from haven.signals.claims.bank import FactCheck, bank
 from haven.signals.text.embeddings import embed
+from haven.signals.text.lexicon import lexicon
 from haven.signals.text.normalise import normalise
 
 # (similarity, shared content words) pairs that make a match; any one suffices.
@@ -65,7 +68,10 @@ class ClaimsAnalyzer(TextReader):
             keep = [i for i, f in enumerate(self.fact_checks) if f.verdict != "true"]
             texts = embed([normalise(item.text).text or " " for item in items])
             similarity = texts @ vectors[keep].T
+            english = lexicon("en")
             for row, item in enumerate(items):
+                if english is not None and "news" in english.match(normalise(item.text)).contexts:
+                    continue  # a report or a debunk, not a repetition
                 words = content_words(item.text)
                 for column, index in enumerate(keep):
                     score = float(similarity[row, column])

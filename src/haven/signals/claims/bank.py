@@ -18,6 +18,7 @@ The bank is the shipped seed bank (``seed-bank.jsonld``) plus what an operator i
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -28,14 +29,15 @@ from haven.datadir import data_dir
 from haven.errors import InputError
 
 VERDICT_WORDS = (
-    ("misleading", ("misleading", "missing context", "partly false", "partially false",
+    ("misleading", ("misleading", "satire", "missing context", "partly false", "partially false",
                     "half true", "half-true", "mixture", "exaggerat", "out of context",
                     "distort", "cherry")),
     ("unverified", ("unproven", "unverified", "unsupported", "inconclusive", "no evidence",
                     "unsubstantiated", "not proven", "lacks evidence")),
     ("false", ("false", "fake", "pants on fire", "incorrect", "wrong", "hoax", "baseless",
-               "fabricated", "not true", "debunked", "scam", "fiction", "no fraud",
-               "not endorsed")),
+               "fabricated", "not true", "untrue", "inaccurate", "not accurate", "not correct",
+               "debunked", "scam", "fiction", "no fraud", "not endorsed", "pinocchio",
+               "unfounded", "altered", "manipulated", "doctored")),
     ("true", ("true", "correct", "accurate")),
 )  # fmt: skip
 VERDICTS = ("false", "misleading", "unverified", "true")
@@ -137,7 +139,14 @@ def imported() -> list[FactCheck]:
     path = imported_path()
     if not path.is_file():
         return []
-    return [FactCheck(**record) for record in json.loads(path.read_text("utf-8"))]
+    try:
+        return [FactCheck(**record) for record in json.loads(path.read_text("utf-8"))]
+    except (ValueError, TypeError) as exc:
+        raise ClaimReviewError(
+            f"{path}: the imported fact-check bank is damaged ({exc}); restore it or delete it"
+            " and import the ClaimReview files again",
+            path=str(path),
+        ) from exc
 
 
 def import_claim_reviews(paths: Iterable[Path]) -> tuple[int, int]:
@@ -154,10 +163,16 @@ def import_claim_reviews(paths: Iterable[Path]) -> tuple[int, int]:
         incoming += parse_claim_reviews(text, str(path))
     current = imported()
     known = {(f.url, f.claim) for f in current}
-    added = [f for f in incoming if (f.url, f.claim) not in known]
+    added = []
+    for fact_check in incoming:
+        if (fact_check.url, fact_check.claim) not in known:
+            known.add((fact_check.url, fact_check.claim))
+            added.append(fact_check)
     target = imported_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".tmp")
+    # A private temporary name, then a rename: a reader never sees half a bank. Imports are
+    # an operator's action; two run at once may still lose one's additions (last one wins).
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     temporary.write_text(
         json.dumps([f.as_dict() for f in current + added], indent=1, ensure_ascii=False),
         encoding="utf-8",

@@ -20,7 +20,7 @@ from haven.signals.base import (
     TextItem,
     TextReader,
 )
-from haven.signals.text.classify import TextResult, classify_texts
+from haven.signals.text.classify import TextResult, classify_texts, language_code
 from haven.taxonomy import category
 
 __all__ = ["SURFACES", "TEXT_SIGNALS", "TextAnalyzer", "TextItem", "items_from_signals"]
@@ -46,7 +46,7 @@ class TextAnalyzer(TextReader):
     emits = frozenset({"text.harm"})
 
     def __init__(self, language: str = "en") -> None:
-        self.language = language
+        self.language = language_code(language)
 
     def describe(self) -> dict[str, Any]:
         from haven.signals.text.head import shipped_head

@@ -41,6 +41,28 @@ class TextTooLong(InputError):
     code = "text_too_long"
 
 
+class InvalidText(InputError):
+    code = "invalid_text"
+
+
+class InvalidLanguage(InputError):
+    code = "invalid_language"
+
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+def language_code(language: str) -> str:
+    """The primary ISO 639 subtag of a language tag: ``en-US`` and ``EN`` are ``en``."""
+    primary = language.strip().lower().replace("_", "-").split("-")[0]
+    if not _LANGUAGE.fullmatch(primary):
+        raise InvalidLanguage(
+            f"invalid language {language!r}: give an ISO 639-1 code such as en, es, de",
+            language=language,
+        )
+    return primary
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -83,6 +105,13 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 
 def _check(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidText(
+            f"the text is not valid Unicode (a lone surrogate at character {exc.start})",
+            position=exc.start,
+        ) from None
     if len(text) > MAX_TEXT_CHARACTERS:
         raise TextTooLong(
             f"text of {len(text):,} characters is longer than the {MAX_TEXT_CHARACTERS:,}"
@@ -95,6 +124,7 @@ def classify_texts(texts: Sequence[str], language: str = "en") -> list[TextResul
     """Classify a batch of texts (one embedding pass for all of them)."""
     for text in texts:
         _check(text)
+    language = language_code(language)
     lexicon_for_language = lexicon(language)
     head = shipped_head()
     windows: list[tuple[int, int, int]] = []  # (text index, start, end)

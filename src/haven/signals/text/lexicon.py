@@ -7,10 +7,12 @@ whatever the number of terms. A hit counts only on word boundaries, so ``Scuntho
 contain a swear word.
 
 Each category has ``strong`` terms (unambiguous: a strong hit decides, unless a safe context
-is present) and ``weak`` terms (ambiguous: they raise the score and let the learned stage
+disarms it) and ``weak`` terms (ambiguous: they raise the score and let the learned stage
 decide). ``safe_contexts`` are phrases of counter-speech, news reporting, support and
-hyperbole: with one present, hits are weakened, because "calling people vermin is
-dehumanising" and "if you think about suicide, call 988" must not fire.
+hyperbole. A context weakens only the hits of the categories it can explain (support explains
+a mention of suicide, not a slur) and only near it (within ``CONTEXT_REACH`` characters),
+because "calling people vermin is dehumanising" and "if you think about suicide, call 988"
+must not fire, while "kill yourself 988" still must.
 """
 
 from __future__ import annotations
@@ -30,6 +32,18 @@ STRONG_SCORE = 0.95
 WEAK_SCORE = 0.55
 # A hit inside a safe context keeps this share of its score.
 SAFE_CONTEXT_FACTOR = 0.35
+# How far (characters of normalised text) a safe context reaches from its phrase.
+CONTEXT_REACH = 60
+# The categories each kind of safe context can explain away.
+CONTEXT_CATEGORIES = {
+    "counter_speech": {"hate_speech", "harassment_bullying", "violent_threats"},
+    "news": {
+        "hate_speech", "violent_threats", "violent_extremism", "dangerous_challenges",
+        "misinformation_health", "misinformation_elections", "spam_scams",
+    },
+    "support": {"self_harm_suicide", "eating_disorders"},
+    "hyperbole": {"violent_threats", "harassment_bullying"},
+}  # fmt: skip
 
 
 class LexiconError(ValueError):
@@ -43,6 +57,7 @@ class Hit:
     strength: str  # "strong" | "weak"
     start: int  # in the original text
     end: int
+    disarmed_by: str | None = None  # the safe context that weakens it
 
 
 @dataclass
@@ -52,9 +67,10 @@ class LexiconResult:
     scores: dict[str, float] = field(default_factory=dict)
 
     def decisive(self, category: str) -> bool:
-        """A strong hit with no safe context: the lexicon alone decides this category."""
-        return not self.contexts and any(
-            h.category == category and h.strength == "strong" for h in self.hits
+        """A strong hit no safe context disarms: the lexicon alone decides this category."""
+        return any(
+            h.category == category and h.strength == "strong" and h.disarmed_by is None
+            for h in self.hits
         )
 
 
@@ -76,8 +92,12 @@ class Lexicon:
             for strength in ("strong", "weak"):
                 for term in lists.get(strength) or []:
                     key = normalise(str(term)).text
-                    if key:
-                        entries.setdefault(key, []).append(("term", category, strength))
+                    if sum(ch.isalnum() for ch in key) < 2:
+                        raise LexiconError(
+                            f"lexicon {self.language}: term {term!r} normalises to {key!r},"
+                            " too short to match safely"
+                        )
+                    entries.setdefault(key, []).append(("term", category, strength))
         for context, phrases in (data.get("safe_contexts") or {}).items():
             for phrase in phrases:
                 key = normalise(str(phrase)).text
@@ -93,20 +113,37 @@ class Lexicon:
     def match(self, normalised: Normalised) -> LexiconResult:
         result = LexiconResult()
         text = normalised.text
+        found: list[tuple[int, int, str, str, str]] = []  # start, end, kind, name, strength
         for end_index, (key, values) in self._automaton.iter(text):
             start = end_index - len(key) + 1
-            if not _boundary(text, start, end_index + 1):
+            if _boundary(text, start, end_index + 1):
+                found += [(start, end_index + 1, *value) for value in values]
+        contexts = [(start, end, name) for start, end, kind, name, _ in found if kind == "context"]
+        seen: set[tuple[str, int, int]] = set()
+        for start, end, kind, name, strength in found:
+            if kind == "context":
+                if name not in result.contexts:
+                    result.contexts.append(name)
                 continue
-            original = normalised.span(start, end_index + 1)
-            for kind, name, strength in values:
-                if kind == "context":
-                    if name not in result.contexts:
-                        result.contexts.append(name)
-                else:
-                    result.hits.append(Hit(name, key, strength, *original))
-        factor = SAFE_CONTEXT_FACTOR if result.contexts else 1.0
+            original = normalised.span(start, end)
+            if (name, *original) in seen:
+                continue  # two spellings of one term at one place
+            seen.add((name, *original))
+            disarmed = next(
+                (
+                    context
+                    for c_start, c_end, context in contexts
+                    if name in CONTEXT_CATEGORIES.get(context, set())
+                    and c_start - CONTEXT_REACH <= end
+                    and start <= c_end + CONTEXT_REACH
+                ),
+                None,
+            )
+            result.hits.append(Hit(name, text[start:end], strength, *original, disarmed))
         for hit in result.hits:
-            score = (STRONG_SCORE if hit.strength == "strong" else WEAK_SCORE) * factor
+            score = STRONG_SCORE if hit.strength == "strong" else WEAK_SCORE
+            if hit.disarmed_by is not None:
+                score *= SAFE_CONTEXT_FACTOR
             result.scores[hit.category] = max(result.scores.get(hit.category, 0.0), score)
         return result
 

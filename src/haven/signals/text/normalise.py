@@ -28,6 +28,10 @@ LEET = {
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
     "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l",
 }  # fmt: skip
+# Characters that render as nothing or as a blank, used to break words apart unseen.
+BLANKS = frozenset("\u2800\u3164\u115f\u1160\uffa0\u180e")
+# Typographic apostrophes and quotes read as the plain ones.
+QUOTES = {"\u2019": "'", "\u2018": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
 _WORD = re.compile(r"\S+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACED = re.compile(r"(?<![\w*])(?:\w[ .\-_]){2,}\w(?![\w*])")
@@ -63,13 +67,27 @@ def _characters(text: str) -> tuple[str, list[int]]:
             return "".join(text[i] for i in kept).lower(), kept
         return text.lower(), list(range(len(text)))
     out: list[tuple[str, int]] = []
+    last_emoji: str | None = None
     for index, char in enumerate(text):
-        if unicodedata.category(char) in ("Cf", "Cc") and char not in "\n\t":
-            continue  # zero-width spaces and joiners, direction marks, soft hyphens
+        category = unicodedata.category(char)
+        if category in ("Cf", "Cc", "Mn", "Me") and char not in "\n\t":
+            continue  # zero-width characters, direction marks, variation selectors, marks
+        if char in BLANKS:
+            out.append((" ", index))
+            continue
+        if char in QUOTES:
+            out.append((QUOTES[char], index))
+            continue
         emoji = _emoji_name(char)
         if emoji is not None:
-            out.extend((c, index) for c in f" {emoji} ")
+            # A run of one emoji is read once: forty laughing faces are one laugh, and must
+            # not push the words after them out of the model's reach.
+            if emoji != last_emoji:
+                out.extend((c, index) for c in f" {emoji} ")
+            last_emoji = emoji
             continue
+        if not char.isspace():
+            last_emoji = None
         for part in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", char)):
             if unicodedata.combining(part):
                 continue
