@@ -156,6 +156,8 @@ class TextItem:
     surface: str
     time_range: TimeRange | None = None
     id: str | None = None
+    # The text's language when known (Whisper's for a transcript); else the analyzer's.
+    language: str | None = None
 
     def __post_init__(self) -> None:
         if self.surface not in SURFACES:

@@ -96,3 +96,16 @@ def test_invalid_unicode_and_language_tags() -> None:
     assert language_code("EN-us") == "en"
     with pytest.raises(InvalidLanguage, match="invalid language"):
         language_code("../../etc/evil")
+
+
+def test_each_text_is_read_in_its_own_language() -> None:
+    from haven.signals.base import TextItem
+    from haven.signals.text.analyzer import TextAnalyzer
+
+    items = [
+        TextItem("kys loser", "comment"),
+        TextItem("hola, buen video", "transcript", language="es"),
+    ]
+    report = TextAnalyzer().analyze_texts(items).report
+    assert [item["language"] for item in report["items"]] == ["en", "es"]
+    assert any("no lexicon" in note for note in report["items"][1]["notes"])

@@ -33,7 +33,12 @@ REPORT_TEXT_CHARACTERS = 500
 def items_from_signals(signals: Sequence[Signal]) -> list[TextItem]:
     """The transcript utterances and on-screen lines of a scan, as text items."""
     return [
-        TextItem(str(s.evidence["text"]), TEXT_SIGNALS[s.kind], s.time_range)
+        TextItem(
+            str(s.evidence["text"]),
+            TEXT_SIGNALS[s.kind],
+            s.time_range,
+            language=s.attributes.get("language") or None,
+        )
         for s in signals
         if s.kind in TEXT_SIGNALS and s.evidence.get("text")
     ]
@@ -60,7 +65,16 @@ class TextAnalyzer(TextReader):
         }
 
     def analyze_texts(self, items: Sequence[TextItem]) -> AnalyzerOutput:
-        results = classify_texts([item.text for item in items], self.language)
+        # Each text in its own language (a transcript in the one Whisper heard), batched per
+        # language; the analyzer's language for texts that do not say.
+        by_language: dict[str, list[int]] = {}
+        for index, item in enumerate(items):
+            by_language.setdefault(language_code(item.language or self.language), []).append(index)
+        results: list[TextResult] = [None] * len(items)  # type: ignore[list-item]
+        for language, indexes in by_language.items():
+            found = classify_texts([items[i].text for i in indexes], language)
+            for index, result in zip(indexes, found, strict=True):
+                results[index] = result
         per_item = [
             self._signals(item, result) for item, result in zip(items, results, strict=True)
         ]
@@ -121,6 +135,7 @@ def _span(span: Any) -> dict[str, Any]:
 def _item_report(item: TextItem, result: TextResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "surface": item.surface,
+        "language": result.language,
         "text": item.text[:REPORT_TEXT_CHARACTERS],
         "scores": result.scores,
         "flagged": [
