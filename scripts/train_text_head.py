@@ -6,6 +6,7 @@ Reads ``datasets/text-safety/*.jsonl`` (all but ``external-eval.jsonl``), keeps 
 split (four texts in five, chosen by a hash of the text), computes the features (MiniLM
 embedding of the normalised text + lexicon findings), trains with a fixed seed and writes
 ``src/haven/signals/text/head.npz`` and ``head.json`` (thresholds, counts, data sha256).
+It takes a few minutes on 2 cores (three folds for the thresholds, then the final head).
 The held-out split and the external set are only read by ``benchmarks/text_quality.py``.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from haven.signals.text import training
-from haven.signals.text.embeddings import embed
+from haven.signals.text.embeddings import encode
 from haven.signals.text.head import lexicon_features
 from haven.signals.text.lexicon import lexicon
 from haven.signals.text.normalise import normalise
@@ -28,13 +29,15 @@ DATA = ROOT / "datasets" / "text-safety"
 OUTPUT = ROOT / "src" / "haven" / "signals" / "text"
 
 
-def features_for(texts: list[str]) -> np.ndarray:
+def features_for(texts: list[str]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Token states and dense features (sentence embedding + lexicon findings) per text."""
     english = lexicon("en")
     normalised = [normalise(t) for t in texts]
     lexical = np.stack(
         [lexicon_features(english.match(n) if english else None) for n in normalised]
     )
-    return np.hstack([embed([n.text or " " for n in normalised]), lexical])
+    means, states = encode([n.text or " " for n in normalised])
+    return states, np.hstack([means, lexical])
 
 
 def main() -> int:
@@ -42,7 +45,8 @@ def main() -> int:
     examples = [e for e in training.load_examples(files) if not e.test_split]
     y = training.targets(examples)
     print(f"training on {len(examples)} texts from {len(files)} files", file=sys.stderr)
-    head = training.train(features_for([e.text for e in examples]), y)
+    states, features = features_for([e.text for e in examples])
+    head = training.train(states, features, y)
     facts = {
         "seed": training.SEED,
         "trained_on": len(examples),

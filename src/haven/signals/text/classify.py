@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from haven.errors import InputError
-from haven.signals.text.embeddings import embed
-from haven.signals.text.head import lexicon_features, shipped_head
+from haven.signals.text.embeddings import encode
+from haven.signals.text.head import FEATURES, lexicon_features, shipped_head
 from haven.signals.text.lexicon import STRONG_SCORE, LexiconResult, lexicon
 from haven.signals.text.normalise import normalise
 from haven.taxonomy import CATEGORY_IDS
@@ -134,11 +134,12 @@ def classify_texts(texts: Sequence[str], language: str = "en") -> list[TextResul
     matches: list[LexiconResult | None] = [
         lexicon_for_language.match(n) if lexicon_for_language else None for n in normalised
     ]
-    features = np.zeros((len(windows), head.w1.shape[0]), np.float32)
+    features = np.zeros((len(windows), FEATURES), np.float32)
+    states: list[np.ndarray] = []
     if windows:
-        features[:, :384] = embed([n.text or " " for n in normalised])
+        features[:, :384], states = encode([n.text or " " for n in normalised])
         features[:, 384:] = np.stack([lexicon_features(m) for m in matches])
-    probabilities = head.probabilities(features) if windows else np.zeros((0, 0))
+    probabilities = head.probabilities(states, features) if windows else np.zeros((0, 0))
     results = []
     for index, text in enumerate(texts):
         mine = [w for w, (owner, _, _) in enumerate(windows) if owner == index]

@@ -57,6 +57,9 @@ def _encoder() -> tuple[Any, Any]:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
         options.log_severity_level = 3
+        # Idle onnxruntime threads would spin for work and starve numpy's BLAS threads on the
+        # same cores (the head's matrix products ran 40 times slower); let them sleep.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )
@@ -64,44 +67,52 @@ def _encoder() -> tuple[Any, Any]:
 
 
 # The text and claims analyzers embed the same texts one after the other: the most recent
-# embeddings are kept so the second asks the model for nothing.
-RECENT = 4096
-_recent: OrderedDict[str, np.ndarray] = OrderedDict()
+# encodings are kept so the second asks the model for nothing.
+RECENT = 1024
+_recent: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 _recent_lock = threading.Lock()
+
+
+def encode(texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Unit-length sentence embeddings (len(texts), 384) and each text's token states
+    (tokens, 384): the model's last hidden layer for the tokens under the attention mask."""
+    found: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(texts)
+    with _recent_lock:
+        for index, text in enumerate(texts):
+            found[index] = _recent.get(text)
+    missing = [i for i, known in enumerate(found) if known is None]
+    if missing:
+        fresh = _compute([texts[i] for i in missing])
+        with _recent_lock:
+            for index, encoding in zip(missing, fresh, strict=True):
+                found[index] = encoding
+                _recent[texts[index]] = encoding
+                _recent.move_to_end(texts[index])
+            while len(_recent) > RECENT:
+                _recent.popitem(last=False)
+    means = np.zeros((len(texts), DIMENSIONS), np.float32)
+    states = []
+    for index, encoding in enumerate(found):
+        assert encoding is not None
+        means[index] = encoding[0]
+        states.append(encoding[1])
+    return means, states
 
 
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length embeddings, shape (len(texts), 384), float32."""
-    out = np.empty((len(texts), DIMENSIONS), np.float32)
-    missing: list[int] = []
-    with _recent_lock:
-        for index, text in enumerate(texts):
-            known = _recent.get(text)
-            if known is None:
-                missing.append(index)
-            else:
-                out[index] = known
-    if missing:
-        fresh = _compute([texts[i] for i in missing])
-        out[missing] = fresh
-        with _recent_lock:
-            for index, vector in zip(missing, fresh, strict=True):
-                _recent[texts[index]] = vector
-                _recent.move_to_end(texts[index])
-            while len(_recent) > RECENT:
-                _recent.popitem(last=False)
-    return out
+    return encode(texts)[0]
 
 
 def forget_recent() -> None:
-    """Drop the kept embeddings (benchmarks measure the model, not the memory)."""
+    """Drop the kept encodings (benchmarks measure the model, not the memory)."""
     with _recent_lock:
         _recent.clear()
 
 
-def _compute(texts: list[str]) -> np.ndarray:
+def _compute(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     tokenizer, session = _encoder()
-    out = np.empty((len(texts), DIMENSIONS), np.float32)
+    out: list[tuple[np.ndarray, np.ndarray]] = [None] * len(texts)  # type: ignore[list-item]
     # Sorting by length keeps padding small inside each batch.
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     for first in range(0, len(order), BATCH):
@@ -115,5 +126,6 @@ def _compute(texts: list[str]) -> np.ndarray:
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        out[chunk] = pooled
+        for row, index in enumerate(chunk):
+            out[index] = (pooled[row], hidden[row][mask[row] > 0].astype(np.float32))
     return out
