@@ -48,6 +48,11 @@ def _bank_vectors(claims: tuple[str, ...]) -> np.ndarray:
     return embed([normalise(c).text for c in claims])
 
 
+@cache
+def _content_words_of(claims: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    return tuple(content_words(claim) for claim in claims)
+
+
 class ClaimsAnalyzer(TextReader):
     name = "claims"
     version = "1.0"
@@ -55,7 +60,9 @@ class ClaimsAnalyzer(TextReader):
 
     def __init__(self, fact_checks: Sequence[FactCheck] | None = None) -> None:
         self.fact_checks = list(fact_checks) if fact_checks is not None else bank()
-        self._words = [content_words(f.claim) for f in self.fact_checks]
+        # The bank is read once per change and its words once per bank: checking a comment
+        # costs no file reading and no re-tokenising of the claims.
+        self._words = _content_words_of(tuple(f.claim for f in self.fact_checks))
 
     def describe(self) -> dict[str, Any]:
         return {"fact_checks": len(self.fact_checks)}

@@ -21,6 +21,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -127,8 +128,13 @@ def parse_claim_reviews(text: str, source: str) -> list[FactCheck]:
 
 
 def seed_bank() -> list[FactCheck]:
+    return list(_seed_bank())
+
+
+@cache
+def _seed_bank() -> tuple[FactCheck, ...]:
     text = resources.files("haven.signals.claims").joinpath("seed-bank.jsonld").read_text("utf-8")
-    return parse_claim_reviews(text, "seed-bank.jsonld")
+    return tuple(parse_claim_reviews(text, "seed-bank.jsonld"))
 
 
 def imported_path() -> Path:
@@ -139,8 +145,15 @@ def imported() -> list[FactCheck]:
     path = imported_path()
     if not path.is_file():
         return []
+    stat = path.stat()
+    return list(_imported(path, stat.st_size, stat.st_mtime_ns))
+
+
+@cache
+def _imported(path: Path, size: int, modified: int) -> tuple[FactCheck, ...]:
+    """The imported bank, read again only when the file changes (size or time)."""
     try:
-        return [FactCheck(**record) for record in json.loads(path.read_text("utf-8"))]
+        return tuple(FactCheck(**record) for record in json.loads(path.read_text("utf-8")))
     except (ValueError, TypeError) as exc:
         raise ClaimReviewError(
             f"{path}: the imported fact-check bank is damaged ({exc}); restore it or delete it"
