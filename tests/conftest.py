@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
+from haven.clock import FixedClock
 from haven.media.synth import flash_render, solid, write_demo_clip, write_video
+from haven.store.database import Database
+from haven.store.transactions import SqlStore
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +42,79 @@ def demo_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("Stay safe online" 0.5-2.5 s, "Be kind in the comments" 4-6 s) and espeak-ng speech
     (``haven.media.synth.DEMO_SPEECH``) from 0.5 s."""
     return write_demo_clip(tmp_path_factory.mktemp("media") / "demo.mp4")
+
+
+# --- Databases: every store test runs on SQLite and on PostgreSQL -------------------------
+
+POSTGRES_HOST, POSTGRES_PORT = "127.0.0.1", 5432
+POSTGRES_URL = f"postgresql+psycopg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/test"
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((host, port)) == 0
+
+
+def _ensure_service(name: str, port: int, starters: list[list[str]]) -> None:
+    """Start a local service the tests need if it is down (the development and CI machines
+    have it installed); fail with what was tried if it cannot be started."""
+    if _port_open("127.0.0.1", port):
+        return
+    for command in starters:
+        if shutil.which(command[0]) is None:
+            continue
+        subprocess.run(command, capture_output=True, timeout=120, check=False)
+        for _ in range(60):
+            if _port_open("127.0.0.1", port):
+                return
+            time.sleep(0.5)
+    pytest.fail(f"{name} is not running on 127.0.0.1:{port} and could not be started")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    _ensure_service(
+        "PostgreSQL",
+        POSTGRES_PORT,
+        [["service", "postgresql", "start"], ["pg_ctlcluster", "15", "main", "start"]],
+    )
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: an SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'haven.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    schema = f"haven_test_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(server)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{server}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """The database at the newest schema."""
+    database = Database(database_url)
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 29, 0, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def store(database: Database, clock: FixedClock) -> SqlStore:
+    return SqlStore(database, clock)

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from haven import __version__
 from haven.captions import CaptionTrack, to_srt, to_webvtt
+from haven.cli_store import audit, db
 from haven.errors import HavenError, InputError
 from haven.media.synth import write_demo_clip
 from haven.mitigation import mitigate_photosensitivity
@@ -453,6 +454,9 @@ def sample(output: Path, duration: float) -> None:
     write_demo_clip(output, duration=duration)
     click.echo(f"wrote {output}")
 
+
+main.add_command(db)
+main.add_command(audit)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,85 @@
+"""The audit log in SQL: implements ``haven.cases.interfaces.AuditLog`` inside one session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from haven.cases.audit import chain
+from haven.cases.models import AuditEntry, AuditEvent, ChainHead
+from haven.clock import Clock
+from haven.store.tables import AuditEventRow, AuditHeadRow
+
+HEAD_ROW = 1
+PAGE = 1000
+
+
+class SqlAuditLog:
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    def append(self, event: AuditEvent) -> AuditEntry:
+        # Locking the head row puts concurrent appends in one line (PostgreSQL row lock;
+        # SQLite's transactions already hold the write lock from BEGIN IMMEDIATE).
+        head = self._session.execute(
+            select(AuditHeadRow).where(AuditHeadRow.id == HEAD_ROW).with_for_update()
+        ).scalar_one()
+        entry = chain(event, head=ChainHead(head.seq, head.hash), at=self._clock.now())
+        self._session.add(
+            AuditEventRow(
+                seq=entry.seq,
+                at=entry.at,
+                subject_type=entry.subject_type,
+                subject_id=entry.subject_id,
+                kind=entry.kind,
+                actor=entry.actor,
+                payload=entry.payload_json,
+                prev_hash=entry.prev_hash,
+                hash=entry.hash,
+            )
+        )
+        head.seq, head.hash = entry.seq, entry.hash
+        self._session.flush()
+        return entry
+
+    def head(self) -> ChainHead:
+        head = self._session.get_one(AuditHeadRow, HEAD_ROW)
+        return ChainHead(head.seq, head.hash)
+
+    def entries(
+        self,
+        *,
+        subject_type: str | None = None,
+        subject_id: str | None = None,
+        after_seq: int = 0,
+        limit: int | None = None,
+    ) -> Iterator[AuditEntry]:
+        """Entries in sequence order, read a page at a time (a long log never sits in memory)."""
+        returned = 0
+        while limit is None or returned < limit:
+            query = select(AuditEventRow).where(AuditEventRow.seq > after_seq)
+            if subject_type is not None:
+                query = query.where(AuditEventRow.subject_type == subject_type)
+            if subject_id is not None:
+                query = query.where(AuditEventRow.subject_id == subject_id)
+            page = min(PAGE, limit - returned) if limit is not None else PAGE
+            rows = self._session.scalars(query.order_by(AuditEventRow.seq).limit(page)).all()
+            for row in rows:
+                yield AuditEntry(
+                    row.seq,
+                    row.at,
+                    row.subject_type,
+                    row.subject_id,
+                    row.kind,
+                    row.actor,
+                    row.payload,
+                    row.prev_hash,
+                    row.hash,
+                )
+            returned += len(rows)
+            if len(rows) < page:
+                return
+            after_seq = rows[-1].seq
