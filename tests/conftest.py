@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy
 
 from haven.clock import FixedClock
+from haven.jobs.queue import HueyQueue
 from haven.media.synth import flash_render, solid, write_demo_clip, write_video
 from haven.store.database import Database
 from haven.store.transactions import SqlStore
@@ -118,3 +119,16 @@ def clock() -> FixedClock:
 @pytest.fixture
 def store(database: Database, clock: FixedClock) -> SqlStore:
     return SqlStore(database, clock)
+
+
+@pytest.fixture
+def job_queue(tmp_path: Path) -> HueyQueue:
+    """The real Huey queue on an SQLite file (no worker consumes it unless a test starts one)."""
+    return HueyQueue(f"sqlite:///{tmp_path / 'queue.sqlite3'}", name="test")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> str:
+    _ensure_service("Redis", 6379, [["redis-server", "--daemonize", "yes"],
+                                    ["service", "redis-server", "start"]])  # fmt: skip
+    return "redis://127.0.0.1:6379/0"

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from haven import __version__
 from haven.captions import CaptionTrack, to_srt, to_webvtt
-from haven.cli_store import audit, db
+from haven.cli_store import audit, db, worker
 from haven.errors import HavenError, InputError
 from haven.media.synth import write_demo_clip
 from haven.mitigation import mitigate_photosensitivity
@@ -457,6 +457,7 @@ def sample(output: Path, duration: float) -> None:
 
 main.add_command(db)
 main.add_command(audit)
+main.add_command(worker)
 
 if __name__ == "__main__":
     main()

@@ -24,7 +24,19 @@ _SCHEMES = {
     "postgres": "postgresql+psycopg",
     "postgresql+psycopg": "postgresql+psycopg",
 }
-KNOWN_KEYS = {"database_url"}
+QUEUE_FILE = "queue.sqlite3"
+# key: (environment variable, type, lowest allowed value for numbers)
+FIELDS: dict[str, tuple[str, type, float | None]] = {
+    "database_url": ("HAVEN_DATABASE_URL", str, None),
+    "queue_url": ("HAVEN_QUEUE_URL", str, None),
+    "queue_name": ("HAVEN_QUEUE_NAME", str, None),
+    "policy_file": ("HAVEN_POLICY", str, None),
+    "job_lease_seconds": ("HAVEN_JOB_LEASE_SECONDS", float, 1.0),
+    "job_max_attempts": ("HAVEN_JOB_MAX_ATTEMPTS", int, 1),
+    "reap_interval_seconds": ("HAVEN_REAP_INTERVAL_SECONDS", float, 0.1),
+    "worker_threads": ("HAVEN_WORKER_THREADS", int, 1),
+}
+KNOWN_KEYS = set(FIELDS)
 
 
 class SettingsError(InputError):
@@ -34,6 +46,13 @@ class SettingsError(InputError):
 @dataclass(frozen=True)
 class Settings:
     database_url: str
+    queue_url: str
+    queue_name: str = "haven"  # several Havens can share one Redis under different names
+    policy_file: str | None = None  # None: the default policy shipped with Haven
+    job_lease_seconds: float = 120.0
+    job_max_attempts: int = 3
+    reap_interval_seconds: float = 15.0
+    worker_threads: int = 2
 
     @property
     def database_kind(self) -> str:
@@ -59,6 +78,39 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir() / SQLITE_FILE}"
 
 
+def normalise_queue_url(url: str) -> str:
+    """``sqlite:///PATH`` (Huey's SQLite queue, no server) or ``redis://HOST:PORT/DB``."""
+    scheme = urlsplit(url).scheme
+    if url.startswith("sqlite:///") or scheme in ("redis", "rediss"):
+        return url
+    raise SettingsError(
+        f"queue URL {url!r} is not supported: use sqlite:///PATH or redis://HOST:PORT/DB",
+        scheme=scheme,
+    )
+
+
+def _coerce(key: str, value: object) -> object:
+    _, kind, lowest = FIELDS[key]
+    try:
+        if kind is str:
+            if not isinstance(value, str):
+                raise TypeError
+            return value
+        if isinstance(value, bool):
+            raise TypeError
+        number = kind(value)
+        if kind is int and isinstance(value, float) and value != number:
+            raise TypeError
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"{key} must be a {'string' if kind is str else kind.__name__}, got {value!r}",
+            key=key,
+        ) from None
+    if lowest is not None and number < lowest:
+        raise SettingsError(f"{key} must be at least {lowest:g}, got {number}", key=key)
+    return number
+
+
 def load_settings(
     config_file: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
@@ -75,9 +127,7 @@ def load_settings(
                 f"cannot read the config file {config_file}: {exc.strerror}"
             ) from None
         except yaml.YAMLError as exc:
-            raise SettingsError(
-                f"the config file {config_file} is not valid YAML: {exc}"
-            ) from None
+            raise SettingsError(f"the config file {config_file} is not valid YAML: {exc}") from None
         if not isinstance(loaded, dict):
             raise SettingsError(f"the config file {config_file} must be a mapping of settings")
         unknown = set(loaded) - KNOWN_KEYS
@@ -88,9 +138,14 @@ def load_settings(
                 unknown=sorted(unknown),
             )
         values.update(loaded)
-    if environ.get("HAVEN_DATABASE_URL"):
-        values["database_url"] = environ["HAVEN_DATABASE_URL"]
-    url = values.get("database_url") or default_database_url()
-    if not isinstance(url, str):
-        raise SettingsError("database_url must be a string")
-    return Settings(database_url=normalise_database_url(url))
+    for key, (variable, _, _) in FIELDS.items():
+        if environ.get(variable):
+            values[key] = environ[variable]
+    checked = {key: _coerce(key, value) for key, value in values.items() if value is not None}
+    database_url = normalise_database_url(
+        str(checked.pop("database_url", None) or default_database_url())
+    )
+    queue_url = normalise_queue_url(
+        str(checked.pop("queue_url", None) or f"sqlite:///{data_dir() / QUEUE_FILE}")
+    )
+    return Settings(database_url=database_url, queue_url=queue_url, **checked)  # type: ignore[arg-type]

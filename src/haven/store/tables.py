@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -70,3 +84,59 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class ContentRow(Base):
+    __tablename__ = "content"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    surface: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(3))
+    author_age_band: Mapped[str] = mapped_column(String(10))
+    region: Mapped[str | None] = mapped_column(String(2))
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(Text)
+    media_sha256: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(String(10))
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    subject_id: Mapped[str] = mapped_column(String(36), index=True)
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    enqueued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_jobs_state", "state", "enqueued_at"),)
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    made_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str] = mapped_column(String(200))
+    # A job writes one decision at most, however often it runs (NULL for human decisions).
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    treatments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    categories: Mapped[dict[str, float]] = mapped_column(JSON)
+    automated_detection: Mapped[bool] = mapped_column(Boolean)
+    automation: Mapped[str] = mapped_column(String(20))
+    policy_version: Mapped[str] = mapped_column(String(50))
+    notes: Mapped[list[str]] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("content_id", "version", name="uq_decisions_version"),)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from haven.clock import Clock, SystemClock
 from haven.store.audit_log import SqlAuditLog
+from haven.store.content import SqlContent, SqlDecisions, SqlJobs
 from haven.store.database import Database
 
 
@@ -17,6 +18,9 @@ from haven.store.database import Database
 class SqlTransaction:
     session: Session
     audit: SqlAuditLog
+    content: SqlContent
+    jobs: SqlJobs
+    decisions: SqlDecisions
 
 
 class SqlStore:
@@ -31,4 +35,10 @@ class SqlStore:
         """One transaction; ``snapshot`` reads one consistent state throughout (PostgreSQL
         REPEATABLE READ; SQLite transactions always are)."""
         with self.database.session(snapshot=snapshot) as session:
-            yield SqlTransaction(session, SqlAuditLog(session, self.clock))
+            yield SqlTransaction(
+                session,
+                SqlAuditLog(session, self.clock),
+                SqlContent(session),
+                SqlJobs(session),
+                SqlDecisions(session),
+            )

@@ -1,0 +1,60 @@
+"""Submitted content and the context a decision depends on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class AgeBand(StrEnum):
+    """The author's or viewer's age band; ``unknown`` is treated as the strictest until age is
+    assured (DESIGN: children are protected by default)."""
+
+    UNDER_13 = "under_13"
+    AGE_13_15 = "13_15"
+    AGE_16_17 = "16_17"
+    ADULT = "18_plus"
+    UNKNOWN = "unknown"
+
+    @property
+    def minor(self) -> bool:
+        return self is not AgeBand.ADULT
+
+
+class ContentKind(StrEnum):
+    TEXT = "text"
+    VIDEO = "video"
+    IMAGE = "image"
+
+
+class ContentState(StrEnum):
+    PENDING = "pending"  # waiting for its analysis job
+    DECIDED = "decided"
+    FAILED = "failed"  # the analysis failed for good; the job says why
+
+
+@dataclass(frozen=True)
+class TextSubmission:
+    text: str
+    surface: str
+    language: str = "en"
+    author_age_band: AgeBand = AgeBand.UNKNOWN
+    region: str | None = None  # ISO 3166-1 alpha-2 of the author or viewer
+    external_id: str | None = None  # the platform's own id for the content
+
+
+@dataclass(frozen=True)
+class ContentItem:
+    id: str
+    platform: str
+    kind: ContentKind
+    surface: str
+    language: str
+    author_age_band: AgeBand
+    region: str | None
+    external_id: str | None
+    text: str | None
+    media_sha256: str | None
+    submitted_at: datetime
+    state: ContentState

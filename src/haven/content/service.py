@@ -1,0 +1,127 @@
+"""Submitting content: validate, store, queue its analysis, audit, in one transaction; the job
+is handed to the queue only after that transaction commits."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass, replace
+
+from haven.cases.models import AuditEvent
+from haven.content.errors import InvalidSubmission
+from haven.content.interfaces import ContentServiceStore
+from haven.content.models import (
+    AgeBand,
+    ContentItem,
+    ContentKind,
+    ContentState,
+    TextSubmission,
+)
+from haven.jobs.interfaces import JobQueue
+from haven.jobs.models import Job, new_job
+from haven.signals.text.analyzer import SURFACES
+from haven.signals.text.classify import MAX_TEXT_CHARACTERS, language_code
+
+ANALYSE_CONTENT = "analyse_content"
+_REGION = re.compile(r"[A-Z]{2}")
+MAX_EXTERNAL_ID = 200
+
+
+@dataclass(frozen=True)
+class Submitted:
+    content: ContentItem
+    job: Job
+
+
+def check_text_submission(submission: TextSubmission) -> TextSubmission:
+    """The submission with its language and region in canonical form, or InvalidSubmission."""
+    if not isinstance(submission.text, str) or not submission.text.strip():
+        raise InvalidSubmission("text is empty", field="text")
+    if len(submission.text) > MAX_TEXT_CHARACTERS:
+        raise InvalidSubmission(
+            f"text of {len(submission.text):,} characters is longer than the"
+            f" {MAX_TEXT_CHARACTERS:,} Haven accepts",
+            field="text",
+        )
+    try:
+        submission.text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidSubmission("text is not valid Unicode", field="text") from None
+    if submission.surface not in SURFACES:
+        raise InvalidSubmission(
+            f"surface {submission.surface!r} is not one of {', '.join(SURFACES)}", field="surface"
+        )
+    try:
+        language = language_code(submission.language)
+    except Exception as exc:
+        raise InvalidSubmission(str(exc), field="language") from None
+    region = submission.region.upper() if submission.region else None
+    if region is not None and not _REGION.fullmatch(region):
+        raise InvalidSubmission(
+            f"region {submission.region!r} is not an ISO 3166-1 alpha-2 code", field="region"
+        )
+    if submission.external_id is not None and not (
+        0 < len(submission.external_id) <= MAX_EXTERNAL_ID and submission.external_id.isprintable()
+    ):
+        raise InvalidSubmission(
+            f"external_id must be 1-{MAX_EXTERNAL_ID} printable characters", field="external_id"
+        )
+    try:
+        age_band = AgeBand(submission.author_age_band)
+    except ValueError:
+        raise InvalidSubmission(
+            f"author_age_band {submission.author_age_band!r} is not one of"
+            f" {', '.join(band.value for band in AgeBand)}",
+            field="author_age_band",
+        ) from None
+    return replace(submission, language=language, region=region, author_age_band=age_band)
+
+
+def submit_text(
+    store: ContentServiceStore,
+    queue: JobQueue,
+    *,
+    platform: str,
+    submission: TextSubmission,
+    actor: str,
+) -> Submitted:
+    """Store a text with its context, queue its analysis and record both in the audit log."""
+    submission = check_text_submission(submission)
+    with store.transaction() as tx:
+        now = store.clock.now()
+        item = ContentItem(
+            id=str(uuid.uuid4()),
+            platform=platform,
+            kind=ContentKind.TEXT,
+            surface=submission.surface,
+            language=submission.language,
+            author_age_band=submission.author_age_band,
+            region=submission.region,
+            external_id=submission.external_id,
+            text=submission.text,
+            media_sha256=hashlib.sha256(submission.text.encode("utf-8")).hexdigest(),
+            submitted_at=now,
+            state=ContentState.PENDING,
+        )
+        tx.content.add(item)
+        job = tx.jobs.add(
+            new_job(ANALYSE_CONTENT, item.id, key=f"{ANALYSE_CONTENT}:{item.id}", now=now)
+        )
+        tx.audit.append(
+            AuditEvent(
+                "content",
+                item.id,
+                "content.submitted",
+                actor,
+                {
+                    "platform": platform,
+                    "kind": item.kind.value,
+                    "surface": item.surface,
+                    "sha256": item.media_sha256,
+                    "job": job.id,
+                },
+            )
+        )
+    queue.enqueue(job.id)
+    return Submitted(item, job)

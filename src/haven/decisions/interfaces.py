@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Protocol
+
+from haven.decisions.models import Decision
+
+
+class DecisionsStore(Protocol):
+    def add(self, decision: Decision) -> None:
+        """Store a decision; a second decision from the same job is refused by the store."""
+        ...
+
+    def latest(self, content_id: str) -> Decision | None: ...
+
+    def history(self, content_id: str) -> list[Decision]: ...

@@ -1,0 +1,88 @@
+"""The job that analyses submitted content and writes its first decision."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from haven.cases.models import AuditEvent
+from haven.content.models import ContentItem, ContentKind, ContentState
+from haven.decisions.models import Automation, Decision, DecisionDraft
+from haven.jobs.models import Job
+from haven.pipeline import check_texts
+from haven.policy.model import Policy
+from haven.signals.text.analyzer import TextItem
+
+
+def analyse_text(item: ContentItem, policy: Policy) -> DecisionDraft:
+    if item.kind is not ContentKind.TEXT or item.text is None:
+        raise ValueError(f"content {item.id} is {item.kind}, not text")
+    check = check_texts(
+        [TextItem(item.text, item.surface, id=item.id)],
+        policy,
+        item.language,
+        country=item.region,
+        minor=item.author_age_band.minor,
+    )[0]
+    return DecisionDraft(
+        outcome=check.decision,
+        treatments=[t.as_dict() for t in check.treatments],
+        categories={str(f["category"]): float(f["score"]) for f in check.flagged},  # type: ignore[arg-type]
+        automated_detection=True,
+        automation=Automation.FULLY,
+        policy_version=policy.version,
+        notes=list(check.notes),
+    )
+
+
+class AnalyseContent:
+    """Handler of ``analyse_content`` jobs: compute outside any transaction, then commit."""
+
+    kind = "analyse_content"
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    def compute(self, tx_factory: Any, job: Job) -> DecisionDraft:
+        with tx_factory.transaction() as tx:
+            item = tx.content.get(job.subject_id)
+        return analyse_text(item, self.policy)
+
+    def commit(self, tx: Any, job: Job, draft: DecisionDraft, now: Any) -> None:
+        previous = tx.decisions.latest(job.subject_id)
+        decision = Decision(
+            id=str(uuid.uuid4()),
+            content_id=job.subject_id,
+            version=(previous.version + 1) if previous else 1,
+            made_at=now,
+            decided_by="system",
+            job_id=job.id,
+            outcome=draft.outcome,
+            treatments=draft.treatments,
+            categories=draft.categories,
+            automated_detection=draft.automated_detection,
+            automation=draft.automation,
+            policy_version=draft.policy_version,
+            notes=draft.notes,
+        )
+        tx.decisions.add(decision)
+        tx.content.set_state(job.subject_id, ContentState.DECIDED)
+        tx.audit.append(
+            AuditEvent(
+                "content",
+                job.subject_id,
+                "decision.made",
+                "system",
+                {
+                    "decision": decision.id,
+                    "version": decision.version,
+                    "outcome": decision.outcome,
+                    "treatments": [t["name"] for t in decision.treatments],
+                    "categories": decision.categories,
+                    "job": job.id,
+                },
+            )
+        )
+
+    def give_up(self, tx: Any, job: Job) -> None:
+        tx.content.set_state(job.subject_id, ContentState.FAILED)

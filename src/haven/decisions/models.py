@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Automation(StrEnum):
+    """How far the decision was automated (the Transparency Database's three values)."""
+
+    FULLY = "fully"
+    PARTIALLY = "partially"
+    NOT_AUTOMATED = "not_automated"
+
+
+@dataclass(frozen=True)
+class DecisionDraft:
+    """What an analysis concluded, before it is stored."""
+
+    outcome: (
+        str  # the surface's word: allow, nudge, hold, block, intervene, label, review, restrict
+    )
+    treatments: list[dict[str, Any]]
+    categories: dict[str, float]  # the flagged harm categories and their scores
+    automated_detection: bool
+    automation: Automation
+    policy_version: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: str
+    content_id: str
+    version: int  # 1 for the first decision; each amendment adds one
+    made_at: datetime
+    decided_by: str  # "system" or the moderator's actor id
+    job_id: str | None
+    outcome: str
+    treatments: list[dict[str, Any]]
+    categories: dict[str, float]
+    automated_detection: bool
+    automation: Automation
+    policy_version: str
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,67 @@
+"""Building Haven's running parts from the settings: the composition root that the shells
+(``haven serve``, ``haven worker``, the API) share. Nothing here runs at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from haven.clock import Clock, SystemClock
+from haven.decisions.jobs import AnalyseContent
+from haven.jobs.queue import HueyQueue
+from haven.jobs.runner import Handler, RunnerSettings
+from haven.jobs.worker import Worker
+from haven.policy import load_policy
+from haven.settings import Settings
+from haven.signals import default_registry
+from haven.store.database import Database
+from haven.store.transactions import SqlStore
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    store: SqlStore
+    queue: HueyQueue
+    handlers: dict[str, Handler]
+
+    def worker(self, threads: int | None = None) -> Worker:
+        return Worker(
+            self.store,
+            self.queue,
+            self.handlers,
+            threads=threads or self.settings.worker_threads,
+            runner=RunnerSettings(
+                lease=timedelta(seconds=self.settings.job_lease_seconds),
+                max_attempts=self.settings.job_max_attempts,
+            ),
+            reap_interval=timedelta(seconds=self.settings.reap_interval_seconds),
+        )
+
+    def close(self) -> None:
+        self.database.dispose()
+
+
+def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, upgrade: bool = True
+) -> Runtime:
+    """Open the store (migrating it to the newest schema when ``upgrade``), the queue and the
+    policy. A missing or invalid policy stops start-up here, not at the first job."""
+    database = Database(settings.database_url)
+    if upgrade:
+        database.upgrade()
+    database.check_schema()
+    policy = load_policy(
+        Path(settings.policy_file) if settings.policy_file else None,
+        known_signals=default_registry().signal_kinds(),
+    )
+    handlers: dict[str, Handler] = {AnalyseContent.kind: AnalyseContent(policy)}
+    return Runtime(
+        settings,
+        database,
+        SqlStore(database, clock or SystemClock()),
+        HueyQueue(settings.queue_url),
+        handlers,
+    )
