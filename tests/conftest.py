@@ -17,6 +17,8 @@ import sqlalchemy
 from haven.clock import FixedClock
 from haven.jobs.queue import HueyQueue
 from haven.media.synth import flash_render, solid, write_demo_clip, write_video
+from haven.runtime import Runtime, build_runtime
+from haven.settings import load_settings
 from haven.store.database import Database
 from haven.store.transactions import SqlStore
 
@@ -129,6 +131,27 @@ def job_queue(tmp_path: Path) -> HueyQueue:
 
 @pytest.fixture(scope="session")
 def redis_server() -> str:
-    _ensure_service("Redis", 6379, [["redis-server", "--daemonize", "yes"],
-                                    ["service", "redis-server", "start"]])  # fmt: skip
+    _ensure_service(
+        "Redis",
+        6379,
+        [["redis-server", "--daemonize", "yes"], ["service", "redis-server", "start"]],
+    )
     return "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
+    """Haven's running parts on a fresh database (both kinds) and an SQLite queue."""
+    settings = load_settings(
+        None,
+        {
+            "HAVEN_DATA_DIR": str(tmp_path / "data"),
+            "HAVEN_DATABASE_URL": database_url,
+            "HAVEN_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
+            "HAVEN_JOB_LEASE_SECONDS": "30",
+            "HAVEN_REAP_INTERVAL_SECONDS": "0.5",
+        },
+    )
+    runtime = build_runtime(settings)
+    yield runtime
+    runtime.close()

@@ -13,7 +13,8 @@ from tqdm import tqdm
 
 from haven import __version__
 from haven.captions import CaptionTrack, to_srt, to_webvtt
-from haven.cli_store import audit, db, worker
+from haven.cli_service import keys, serve, worker
+from haven.cli_store import audit, db
 from haven.errors import HavenError, InputError
 from haven.media.synth import write_demo_clip
 from haven.mitigation import mitigate_photosensitivity
@@ -458,6 +459,8 @@ def sample(output: Path, duration: float) -> None:
 main.add_command(db)
 main.add_command(audit)
 main.add_command(worker)
+main.add_command(serve)
+main.add_command(keys)
 
 if __name__ == "__main__":
     main()

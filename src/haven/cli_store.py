@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -13,7 +12,6 @@ import click
 
 from haven.cases.service import verify_audit_log
 from haven.errors import HavenError, InputError
-from haven.runtime import build_runtime
 from haven.settings import Settings, load_settings
 from haven.store.database import Database
 from haven.store.transactions import SqlStore
@@ -69,23 +67,6 @@ def db_upgrade(config: Path | None, database_url: str | None) -> None:
         _fail(exc)
     finally:
         database.dispose()
-
-
-@click.command()
-@_store_options
-@click.option("--threads", type=click.IntRange(1, 64), help="Worker threads (default: settings).")
-def worker(config: Path | None, database_url: str | None, threads: int | None) -> None:
-    """Run a worker in the foreground: it takes jobs from the queue until SIGINT or SIGTERM.
-    Start as many as the machine takes; a killed worker's jobs run again elsewhere."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    try:
-        runtime = build_runtime(_settings(config, database_url))
-    except HavenError as exc:
-        _fail(exc)
-    try:
-        runtime.worker(threads).run_forever()
-    finally:
-        runtime.close()
 
 
 @click.group()

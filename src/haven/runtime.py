@@ -27,7 +27,7 @@ class Runtime:
     queue: HueyQueue
     handlers: dict[str, Handler]
 
-    def worker(self, threads: int | None = None) -> Worker:
+    def worker(self, threads: int | None = None, *, embedded: bool = False) -> Worker:
         return Worker(
             self.store,
             self.queue,
@@ -38,6 +38,7 @@ class Runtime:
                 max_attempts=self.settings.job_max_attempts,
             ),
             reap_interval=timedelta(seconds=self.settings.reap_interval_seconds),
+            embedded=embedded,
         )
 
     def close(self) -> None:

@@ -15,6 +15,10 @@ class JobsStore(Protocol):
         """The job; ``UnknownJob`` if there is none."""
         ...
 
+    def for_subject(self, subject_id: str) -> str | None:
+        """The id of the newest job about this subject."""
+        ...
+
     def claim(self, job_id: str, *, now: datetime, lease_until: datetime) -> Job | None:
         """Take the job to run it: it must be queued, or running with a lease that has run
         out (its worker died). Returns it with one more attempt, or None if it is done,

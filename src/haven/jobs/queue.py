@@ -14,6 +14,11 @@ from haven.jobs.errors import QueueUnavailable
 TASK_NAME = "haven.run_job"
 
 
+class _EmbeddedConsumer(Consumer):  # type: ignore[misc]
+    def _set_signal_handlers(self) -> None:
+        """The host process owns SIGINT and SIGTERM and calls stop()."""
+
+
 class HueyQueue:
     def __init__(self, url: str, *, name: str = "haven") -> None:
         self.url = url
@@ -47,8 +52,12 @@ class HueyQueue:
     def serve_with(self, executor: Callable[[str], object]) -> None:
         self._executor = executor
 
-    def consumer(self, threads: int) -> Consumer:
-        return self.huey.create_consumer(
+    def consumer(self, threads: int, *, embedded: bool = False) -> Consumer:
+        """Huey's consumer; ``embedded`` leaves the process's signals to its host (the API
+        server in ``haven serve``), which stops the consumer itself."""
+        kind = _EmbeddedConsumer if embedded else Consumer
+        return kind(
+            self.huey,
             workers=threads,
             worker_type="thread",
             periodic=False,

@@ -25,12 +25,13 @@ class Worker:
         threads: int,
         runner: RunnerSettings,
         reap_interval: timedelta,
+        embedded: bool = False,
     ) -> None:
         self.store, self.queue, self.handlers = store, queue, handlers
         self.threads, self.runner, self.reap_interval = threads, runner, reap_interval
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap_loop, daemon=True, name="haven-reaper")
-        self.consumer = queue.consumer(threads)
+        self.consumer = queue.consumer(threads, embedded=embedded)
         queue.serve_with(self.run)
 
     def run(self, job_id: str) -> str:

@@ -118,6 +118,15 @@ class SqlJobs:
             raise UnknownJob(f"no job with id {job_id!r}", job_id=job_id)
         return _job(row)
 
+    def for_subject(self, subject_id: str) -> str | None:
+        """The id of the newest job about this subject."""
+        return self._session.scalars(
+            select(JobRow.id)
+            .where(JobRow.subject_id == subject_id)
+            .order_by(JobRow.created_at.desc())
+            .limit(1)
+        ).first()
+
     def claim(self, job_id: str, *, now: datetime, lease_until: datetime) -> Job | None:
         row = self._locked(job_id)
         if row is None:

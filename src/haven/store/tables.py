@@ -140,3 +140,14 @@ class DecisionRow(Base):
     notes: Mapped[list[str]] = mapped_column(JSON)
 
     __table_args__ = (UniqueConstraint("content_id", "version", name="uq_decisions_version"),)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from haven.clock import Clock, SystemClock
+from haven.store.access import SqlApiKeys
 from haven.store.audit_log import SqlAuditLog
 from haven.store.content import SqlContent, SqlDecisions, SqlJobs
 from haven.store.database import Database
@@ -21,6 +22,7 @@ class SqlTransaction:
     content: SqlContent
     jobs: SqlJobs
     decisions: SqlDecisions
+    api_keys: SqlApiKeys
 
 
 class SqlStore:
@@ -41,4 +43,5 @@ class SqlStore:
                 SqlContent(session),
                 SqlJobs(session),
                 SqlDecisions(session),
+                SqlApiKeys(session),
             )

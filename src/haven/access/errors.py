@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from haven.errors import HavenError, InputError
+
+
+class NotAuthenticated(HavenError):
+    code = "not_authenticated"
+
+
+class InvalidKeyRequest(InputError):
+    code = "invalid_key_request"

@@ -1,0 +1,78 @@
+"""The application factory: ``create_app(runtime)``; ``haven serve`` adds an in-process worker."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from haven import __version__
+from haven.api import content, errors
+from haven.api.limits import BodyLimit
+from haven.runtime import Runtime, build_runtime
+from haven.settings import load_settings
+
+# JSON bodies: a text is at most 100,000 characters (400 KB of UTF-8 at worst) plus its context.
+MAX_JSON_BYTES = 512 * 1024
+
+
+def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
+    """The API over ``runtime``. With ``embedded_worker`` the app runs one worker in its own
+    process while it serves (``haven serve``); otherwise workers run apart (``haven worker``)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker = runtime.worker(embedded=True) if embedded_worker else None
+        if worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker:
+                worker.stop()
+
+    app = FastAPI(
+        title="Haven",
+        version=__version__,
+        summary="Trust, safety and well-being decisions for short-video communities",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.add_middleware(BodyLimit, max_bytes=MAX_JSON_BYTES)
+    errors.install(app)
+    app.include_router(content.router)
+
+    @app.get("/health/live", tags=["health"])
+    def live() -> dict[str, str]:
+        """The process answers."""
+        return {"status": "live"}
+
+    @app.get("/health/ready", tags=["health"])
+    def ready() -> JSONResponse:
+        """The store answers and its schema is current."""
+        try:
+            runtime.database.check_schema()
+        except Exception as exc:  # any failure means not ready; the reason is in the body
+            return JSONResponse(errors.error_body("not_ready", str(exc)), 503)
+        return JSONResponse({"status": "ready"})
+
+    return app
+
+
+def _from_settings(embedded_worker: bool) -> FastAPI:
+    runtime = build_runtime(load_settings())
+    app = create_app(runtime, embedded_worker=embedded_worker)
+    app.router.on_shutdown.append(runtime.close)
+    return app
+
+
+def serve_with_worker() -> FastAPI:
+    """Factory for ``haven serve`` (uvicorn ``--factory``): settings from the environment."""
+    return _from_settings(embedded_worker=True)
+
+
+def serve_without_worker() -> FastAPI:
+    """Factory for ``haven serve --no-worker``: workers run apart (``haven worker``)."""
+    return _from_settings(embedded_worker=False)

@@ -1,0 +1,81 @@
+"""``/v1/content`` and ``/v1/jobs``: submit content for a decision and read the answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Response
+
+from haven.api.deps import PlatformKey, RuntimeDep
+from haven.api.schemas import ContentOut, DecisionOut, JobOut, TextSubmissionIn
+from haven.content.errors import UnknownContent
+from haven.content.models import TextSubmission
+from haven.content.service import submit_text
+from haven.jobs.errors import UnknownJob
+
+router = APIRouter(prefix="/v1", tags=["content"])
+
+
+@router.post("/content/text", status_code=202, response_model=ContentOut)
+def post_text(
+    body: TextSubmissionIn, key: PlatformKey, runtime: RuntimeDep, response: Response
+) -> ContentOut:
+    """Submit a text (caption, comment, search, transcript line, on-screen text) with its
+    context. The answer comes from a background job: poll the content, or take the webhook."""
+    submitted = submit_text(
+        runtime.store,
+        runtime.queue,
+        platform=key.platform,
+        actor=key.actor,
+        submission=TextSubmission(**body.model_dump()),
+    )
+    response.headers["Location"] = f"/v1/content/{submitted.content.id}"
+    return _content_out(runtime, key.platform, submitted.content.id)
+
+
+@router.get("/content/{content_id}", response_model=ContentOut)
+def get_content(content_id: str, key: PlatformKey, runtime: RuntimeDep) -> ContentOut:
+    """The content's state and its current decision (404 for another platform's content)."""
+    return _content_out(runtime, key.platform, content_id)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def get_job(job_id: str, key: PlatformKey, runtime: RuntimeDep) -> JobOut:
+    with runtime.store.transaction() as tx:
+        job = tx.jobs.get(job_id)
+        try:
+            tx.content.get(job.subject_id, platform=key.platform)
+        except UnknownContent:
+            raise UnknownJob(f"no job with id {job_id!r}", job_id=job_id) from None
+    return JobOut(
+        id=job.id,
+        kind=job.kind,
+        subject_id=job.subject_id,
+        state=job.state.value,
+        attempts=job.attempts,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+        error=job.error,
+    )
+
+
+def _content_out(runtime: RuntimeDep, platform: str, content_id: str) -> ContentOut:
+    with runtime.store.transaction() as tx:
+        item = tx.content.get(content_id, platform=platform)
+        decision = tx.decisions.latest(content_id)
+        job_id = tx.jobs.for_subject(content_id)
+    return ContentOut(
+        id=item.id,
+        kind=item.kind.value,
+        surface=item.surface,
+        language=item.language,
+        external_id=item.external_id,
+        state=item.state.value,
+        submitted_at=item.submitted_at,
+        job_id=job_id,
+        decision=DecisionOut(
+            **{k: v for k, v in asdict(decision).items() if k in DecisionOut.model_fields}
+        )
+        if decision
+        else None,
+    )
