@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy
 from click.testing import CliRunner
 
-from haven.cases.models import AuditEvent
-from haven.cases.service import record
+from haven.audit.models import AuditEvent
+from haven.audit.service import record
 from haven.cli import main
 from haven.store.database import Database
 from haven.store.transactions import SqlStore

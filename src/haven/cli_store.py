@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import click
 
-from haven.cases.service import verify_audit_log
+from haven.audit.service import verify_audit_log
 from haven.errors import HavenError, InputError
 from haven.settings import Settings, load_settings
 from haven.store.database import Database

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from haven.cases.service import request_review
 from haven.clock import Clock, SystemClock
-from haven.decisions.jobs import AnalyseContent
+from haven.content.jobs import AnalyseContent
 from haven.jobs.queue import HueyQueue
 from haven.jobs.runner import Handler, RunnerSettings
 from haven.jobs.worker import Worker
@@ -58,7 +59,7 @@ def build_runtime(
         Path(settings.policy_file) if settings.policy_file else None,
         known_signals=default_registry().signal_kinds(),
     )
-    handlers: dict[str, Handler] = {AnalyseContent.kind: AnalyseContent(policy)}
+    handlers: dict[str, Handler] = {AnalyseContent.kind: AnalyseContent(policy, request_review)}
     return Runtime(
         settings,
         database,

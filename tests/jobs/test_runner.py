@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from haven.cases.service import verify_audit_log
+from haven.audit.service import verify_audit_log
+from haven.cases.service import request_review
 from haven.clock import FixedClock
+from haven.content.jobs import AnalyseContent
 from haven.content.models import ContentState, TextSubmission
 from haven.content.service import submit_text
-from haven.decisions.jobs import AnalyseContent
 from haven.jobs.models import Job, JobState
 from haven.jobs.queue import HueyQueue
 from haven.jobs.runner import RunnerSettings, run_job
@@ -27,7 +28,8 @@ SETTINGS = RunnerSettings(lease=timedelta(seconds=60), max_attempts=2,
 
 @pytest.fixture(scope="module")
 def analyse() -> AnalyseContent:
-    return AnalyseContent(load_policy(None, known_signals=default_registry().signal_kinds()))
+    policy = load_policy(None, known_signals=default_registry().signal_kinds())
+    return AnalyseContent(policy, request_review)
 
 
 def _submit(store: SqlStore, queue: HueyQueue, text: str, surface: str = "comment") -> Job:
@@ -151,3 +153,17 @@ def test_the_reaper_resends_abandoned_and_lost_jobs(
     assert job_queue.pending() == 2
     for job in (lost, abandoned):
         assert worker.run(job.id) == "done"
+
+
+def test_a_held_comment_opens_a_case_for_review(
+    store: SqlStore, job_queue: HueyQueue, analyse: AnalyseContent
+) -> None:
+    job = _submit(store, job_queue, "how old are you? send me a pic and don't tell your parents")
+    assert run_job(store, job.id, {analyse.kind: analyse}, job_queue, SETTINGS) == "done"
+    with store.transaction() as tx:
+        decision = tx.decisions.latest(job.subject_id)
+        case = tx.cases.get(job.subject_id)
+    assert decision is not None
+    assert "hold_for_review" in [t["name"] for t in decision.treatments]
+    assert case is not None and case.queue == "child_safety"
+    assert _kinds(store)[-3:] == ["decision.made", "case.review_requested", "job.completed"]

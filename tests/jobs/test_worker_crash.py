@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from haven.cases.service import verify_audit_log
+from haven.audit.service import verify_audit_log
 from haven.content.models import TextSubmission
 from haven.content.service import submit_text
 from haven.jobs.models import JobState

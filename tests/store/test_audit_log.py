@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import DatabaseError
 
-from haven.cases.errors import InvalidAuditEntry
-from haven.cases.models import AuditEvent
-from haven.cases.service import record, verify_audit_log
+from haven.audit.errors import InvalidAuditEntry
+from haven.audit.models import AuditEvent
+from haven.audit.service import record, verify_audit_log
 from haven.clock import FixedClock
 from haven.store.database import Database
 from haven.store.transactions import SqlStore

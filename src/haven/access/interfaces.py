@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Protocol
 
 from haven.access.models import ApiKey
-from haven.cases.interfaces import AuditLog
+from haven.audit.interfaces import AuditLog
 from haven.clock import Clock
 
 

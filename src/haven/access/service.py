@@ -11,7 +11,7 @@ import secrets
 from haven.access.errors import InvalidKeyRequest, NotAuthenticated
 from haven.access.interfaces import AccessStore
 from haven.access.models import ApiKey, IssuedKey
-from haven.cases.models import AuditEvent
+from haven.audit.models import AuditEvent
 
 _PLATFORM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
 _KEY = re.compile(r"hvn_[0-9a-f]{12}_[A-Za-z0-9_-]{43}")

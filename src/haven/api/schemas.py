@@ -23,6 +23,9 @@ class TextSubmissionIn(Strict):
     author_age_band: AgeBand = AgeBand.UNKNOWN
     region: str | None = Field(default=None, max_length=2, description="ISO 3166-1 alpha-2")
     external_id: str | None = Field(default=None, max_length=200)
+    author_id: str | None = Field(
+        default=None, max_length=200, description="the platform's pseudonymous id of the author"
+    )
 
 
 class DecisionOut(BaseModel):

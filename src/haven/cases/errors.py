@@ -5,11 +5,27 @@ from __future__ import annotations
 from haven.errors import HavenError, InputError
 
 
-class InvalidAuditEntry(InputError):
-    code = "invalid_audit_entry"
+class InvalidReport(InputError):
+    code = "invalid_report"
 
 
-class AuditChainBroken(HavenError):
-    """The audit log does not verify: a row was altered, removed or inserted out of order."""
+class InvalidAppeal(InputError):
+    code = "invalid_appeal"
 
-    code = "audit_chain_broken"
+
+class InvalidReview(InputError):
+    code = "invalid_review"
+
+
+class NoCase(HavenError):
+    code = "no_case"
+
+
+class CaseNotClaimable(HavenError):
+    """Someone else holds the case, it is closed, or this reviewer may not take it."""
+
+    code = "case_not_claimable"
+
+
+class NotPermitted(HavenError):
+    code = "not_permitted"

@@ -2,37 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Protocol
 
-from haven.cases.models import AuditEntry, AuditEvent, ChainHead
+from haven.audit.interfaces import AuditLog
+from haven.cases.models import Appeal, AppealStatus, CaseState, Report
+from haven.clock import Clock
+from haven.content.interfaces import ContentStore
+from haven.decisions.interfaces import DecisionsStore
 
 
-class AuditLog(Protocol):
-    def append(self, event: AuditEvent) -> AuditEntry:
-        """Chain the event after the current head, inside the caller's transaction."""
+class Cases(Protocol):
+    def get(self, content_id: str, *, lock: bool = False) -> CaseState | None: ...
+
+    def save(self, state: CaseState) -> None: ...
+
+    def next_claimable(self, queue: str, *, now: datetime, reviewer: str) -> CaseState | None:
+        """The most urgent open, unheld case in the queue, locked against other claimers."""
         ...
 
-    def head(self) -> ChainHead: ...
+    def open_in(self, queue: str | None = None, *, limit: int = 100) -> list[CaseState]: ...
 
-    def entries(
-        self,
-        *,
-        subject_type: str | None = None,
-        subject_id: str | None = None,
-        after_seq: int = 0,
-        limit: int | None = None,
-    ) -> Iterator[AuditEntry]:
-        """Entries in sequence order, optionally for one subject."""
-        ...
+    def all(self) -> list[CaseState]: ...
+
+
+class Reports(Protocol):
+    def add(self, report: Report) -> None: ...
+
+    def get(self, report_id: str) -> Report | None: ...
+
+
+class Appeals(Protocol):
+    def add(self, appeal: Appeal) -> None: ...
+
+    def open_for(self, content_id: str) -> Appeal | None: ...
+
+    def decide(
+        self, appeal_id: str, *, status: AppealStatus, reviewer: str, at: datetime, explanation: str
+    ) -> Appeal: ...
 
 
 class CasesTransaction(Protocol):
     audit: AuditLog
+    content: ContentStore
+    decisions: DecisionsStore
+    cases: Cases
+    reports: Reports
+    appeals: Appeals
 
 
 class CasesStore(Protocol):
+    clock: Clock
+
     def transaction(self, *, snapshot: bool = False) -> AbstractContextManager[CasesTransaction]:
         """One transaction: every change in it is committed together or not at all."""
         ...

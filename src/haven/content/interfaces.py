@@ -3,7 +3,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from haven.cases.interfaces import AuditLog
+from haven.audit.interfaces import AuditLog
 from haven.clock import Clock
 from haven.content.models import ContentItem, ContentState
 from haven.jobs.interfaces import JobsStore

@@ -42,6 +42,7 @@ class TextSubmission:
     author_age_band: AgeBand = AgeBand.UNKNOWN
     region: str | None = None  # ISO 3166-1 alpha-2 of the author or viewer
     external_id: str | None = None  # the platform's own id for the content
+    author_id: str | None = None  # the platform's (pseudonymous) id of the author
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,4 @@ class ContentItem:
     media_sha256: str | None
     submitted_at: datetime
     state: ContentState
+    author_id: str | None = None

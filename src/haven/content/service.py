@@ -8,7 +8,7 @@ import re
 import uuid
 from dataclasses import dataclass, replace
 
-from haven.cases.models import AuditEvent
+from haven.audit.models import AuditEvent
 from haven.content.errors import InvalidSubmission
 from haven.content.interfaces import ContentServiceStore
 from haven.content.models import (
@@ -67,6 +67,12 @@ def check_text_submission(submission: TextSubmission) -> TextSubmission:
         raise InvalidSubmission(
             f"external_id must be 1-{MAX_EXTERNAL_ID} printable characters", field="external_id"
         )
+    if submission.author_id is not None and not (
+        0 < len(submission.author_id) <= MAX_EXTERNAL_ID and submission.author_id.isprintable()
+    ):
+        raise InvalidSubmission(
+            f"author_id must be 1-{MAX_EXTERNAL_ID} printable characters", field="author_id"
+        )
     try:
         age_band = AgeBand(submission.author_age_band)
     except ValueError:
@@ -103,6 +109,7 @@ def submit_text(
             media_sha256=hashlib.sha256(submission.text.encode("utf-8")).hexdigest(),
             submitted_at=now,
             state=ContentState.PENDING,
+            author_id=submission.author_id,
         )
         tx.content.add(item)
         job = tx.jobs.add(

@@ -29,6 +29,21 @@ class DecisionDraft:
     notes: list[str] = field(default_factory=list)
 
 
+class Source(StrEnum):
+    """What the decision acted on (DSA Art. 17(3)(b))."""
+
+    OWN_INITIATIVE = "own_initiative"
+    NOTICE = "notice"
+    APPEAL = "appeal"
+
+
+class Ground(StrEnum):
+    """Illegal content or content incompatible with the terms (Art. 17(3)(d)/(e))."""
+
+    TERMS = "incompatible_with_terms"
+    ILLEGAL = "illegal_content"
+
+
 @dataclass(frozen=True)
 class Decision:
     id: str
@@ -44,3 +59,9 @@ class Decision:
     automation: Automation
     policy_version: str
     notes: list[str] = field(default_factory=list)
+    source: Source = Source.OWN_INITIATIVE
+    ground: Ground = Ground.TERMS
+    ground_reference: str = ""  # the rule or law, e.g. "policy:text-harassment-hold"
+    explanation: str = ""  # the facts and circumstances relied on
+    territorial_scope: tuple[str, ...] = ("worldwide",)
+    ends_at: datetime | None = None  # None: until changed

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from haven.cases.models import AuditEvent
+from haven.audit.models import AuditEvent
 from haven.clock import Clock
 from haven.jobs.interfaces import JobQueue
 from haven.jobs.models import Job

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from haven.cases.audit import chain
-from haven.cases.models import AuditEntry, AuditEvent, ChainHead
+from haven.audit.chain import chain
+from haven.audit.models import AuditEntry, AuditEvent, ChainHead
 from haven.clock import Clock
 from haven.store.tables import AuditEventRow, AuditHeadRow
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from haven.content.errors import UnknownContent
 from haven.content.models import AgeBand, ContentItem, ContentKind, ContentState
-from haven.decisions.models import Automation, Decision
+from haven.decisions.models import Automation, Decision, Ground, Source
 from haven.jobs.errors import UnknownJob
 from haven.jobs.models import Job, JobState
 from haven.store.tables import ContentRow, DecisionRow, JobRow
@@ -34,6 +34,7 @@ class SqlContent:
                 media_sha256=item.media_sha256,
                 submitted_at=item.submitted_at,
                 state=item.state.value,
+                author_id=item.author_id,
             )
         )
         self._session.flush()
@@ -55,6 +56,7 @@ class SqlContent:
             row.media_sha256,
             row.submitted_at,
             ContentState(row.state),
+            row.author_id,
         )
 
     def set_state(self, content_id: str, state: ContentState) -> None:
@@ -213,6 +215,12 @@ def _decision(row: DecisionRow) -> Decision:
         Automation(row.automation),
         row.policy_version,
         list(row.notes),
+        Source(row.source),
+        Ground(row.ground),
+        row.ground_reference,
+        row.explanation,
+        tuple(row.territorial_scope),
+        row.ends_at,
     )
 
 
@@ -236,6 +244,12 @@ class SqlDecisions:
                 automation=decision.automation.value,
                 policy_version=decision.policy_version,
                 notes=decision.notes,
+                source=decision.source.value,
+                ground=decision.ground.value,
+                ground_reference=decision.ground_reference,
+                explanation=decision.explanation,
+                territorial_scope=list(decision.territorial_scope),
+                ends_at=decision.ends_at,
             )
         )
         self._session.flush()

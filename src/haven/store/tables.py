@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -101,6 +102,7 @@ class ContentRow(Base):
     media_sha256: Mapped[str | None] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
     state: Mapped[str] = mapped_column(String(10))
+    author_id: Mapped[str | None] = mapped_column(String(200))
 
 
 class JobRow(Base):
@@ -138,6 +140,12 @@ class DecisionRow(Base):
     automation: Mapped[str] = mapped_column(String(20))
     policy_version: Mapped[str] = mapped_column(String(50))
     notes: Mapped[list[str]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(20))
+    ground: Mapped[str] = mapped_column(String(30))
+    ground_reference: Mapped[str] = mapped_column(String(500))
+    explanation: Mapped[str] = mapped_column(Text)
+    territorial_scope: Mapped[list[str]] = mapped_column(JSON)
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (UniqueConstraint("content_id", "version", name="uq_decisions_version"),)
 
@@ -151,3 +159,60 @@ class ApiKeyRow(Base):
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class CaseRow(Base):
+    """The projection of a content item's case events (rebuildable from the audit log)."""
+
+    __tablename__ = "cases"
+
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))
+    queue: Mapped[str] = mapped_column(String(50))
+    priority: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    report_ids: Mapped[list[str]] = mapped_column(JSON)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decision_version: Mapped[int | None] = mapped_column(Integer)
+    appeal_id: Mapped[str | None] = mapped_column(String(36))
+    excluded_reviewer: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_cases_queue", "status", "queue", "priority"),)
+
+
+class ReportRow(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    category: Mapped[str] = mapped_column(String(50))
+    explanation: Mapped[str] = mapped_column(Text)
+    reporter_kind: Mapped[str] = mapped_column(String(20))
+    good_faith: Mapped[bool] = mapped_column(Boolean)
+    video_timestamp: Mapped[float | None] = mapped_column(Float)
+    location_url: Mapped[str | None] = mapped_column(Text)
+    reporter_id: Mapped[str | None] = mapped_column(String(200))
+    notifier_name: Mapped[str | None] = mapped_column(String(200))
+    notifier_email: Mapped[str | None] = mapped_column(String(320))
+
+
+class AppealRow(Base):
+    __tablename__ = "appeals"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id"), index=True)
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"))
+    appellant_kind: Mapped[str] = mapped_column(String(20))
+    appellant_id: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(10))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    explanation: Mapped[str | None] = mapped_column(Text)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from haven.clock import Clock, SystemClock
 from haven.store.access import SqlApiKeys
 from haven.store.audit_log import SqlAuditLog
+from haven.store.cases import SqlAppeals, SqlCases, SqlReports
 from haven.store.content import SqlContent, SqlDecisions, SqlJobs
 from haven.store.database import Database
 
@@ -23,6 +24,9 @@ class SqlTransaction:
     jobs: SqlJobs
     decisions: SqlDecisions
     api_keys: SqlApiKeys
+    cases: SqlCases
+    reports: SqlReports
+    appeals: SqlAppeals
 
 
 class SqlStore:
@@ -44,4 +48,7 @@ class SqlStore:
                 SqlJobs(session),
                 SqlDecisions(session),
                 SqlApiKeys(session),
+                SqlCases(session),
+                SqlReports(session),
+                SqlAppeals(session),
             )

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from haven.cases.audit import GENESIS_HASH, chain, verify
-from haven.cases.errors import InvalidAuditEntry
-from haven.cases.models import AuditEntry, AuditEvent, ChainHead
+from haven.audit.chain import GENESIS_HASH, chain, verify
+from haven.audit.errors import InvalidAuditEntry
+from haven.audit.models import AuditEntry, AuditEvent, ChainHead
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

@@ -1,11 +1,12 @@
-"""The job that analyses submitted content and writes its first decision."""
+"""The job that analyses submitted content, writes its first decision and, when the policy
+asks for review, opens its case."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
-from haven.cases.models import AuditEvent
+from haven.audit.models import AuditEvent
 from haven.content.models import ContentItem, ContentKind, ContentState
 from haven.decisions.models import Automation, Decision, DecisionDraft
 from haven.jobs.models import Job
@@ -35,13 +36,22 @@ def analyse_text(item: ContentItem, policy: Policy) -> DecisionDraft:
     )
 
 
+class ReviewOpener(Protocol):
+    def __call__(
+        self, tx: Any, content_id: str, *, category: str | None, reason: str
+    ) -> object: ...
+
+
 class AnalyseContent:
     """Handler of ``analyse_content`` jobs: compute outside any transaction, then commit."""
 
     kind = "analyse_content"
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, open_review: ReviewOpener) -> None:
         self.policy = policy
+        # Given by the composition root (haven.runtime): the cases package opens the review,
+        # and content, lower in the flow, does not import it.
+        self.open_review = open_review
 
     def compute(self, tx_factory: Any, job: Job) -> DecisionDraft:
         with tx_factory.transaction() as tx:
@@ -83,6 +93,10 @@ class AnalyseContent:
                 },
             )
         )
+        held = [t for t in decision.treatments if t["name"] == "hold_for_review"]
+        if held:
+            top = max(decision.categories, key=decision.categories.__getitem__, default=None)
+            self.open_review(tx, job.subject_id, category=top, reason=held[0]["reason"])
 
     def give_up(self, tx: Any, job: Job) -> None:
         tx.content.set_state(job.subject_id, ContentState.FAILED)

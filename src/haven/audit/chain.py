@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from haven.cases.errors import InvalidAuditEntry
-from haven.cases.models import AuditEntry, AuditEvent, ChainBreak, ChainHead, ChainReport
+from haven.audit.errors import InvalidAuditEntry
+from haven.audit.models import AuditEntry, AuditEvent, ChainBreak, ChainHead, ChainReport
 
 GENESIS_HASH = "0" * 64
 _NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
