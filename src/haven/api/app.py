@@ -9,13 +9,17 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from haven import __version__
-from haven.api import content, errors
+from haven.api import cases, content, errors
 from haven.api.limits import BodyLimit
+from haven.api.ratelimit import RateLimit
 from haven.runtime import Runtime, build_runtime
 from haven.settings import load_settings
 
 # JSON bodies: a text is at most 100,000 characters (400 KB of UTF-8 at worst) plus its context.
 MAX_JSON_BYTES = 512 * 1024
+# Logged-out notices per address: enough for a person, too few for a flood.
+PUBLIC_REPORTS_PER_MINUTE = 10
+PUBLIC_BURST = 20
 
 
 def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
@@ -43,6 +47,8 @@ def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=MAX_JSON_BYTES)
     errors.install(app)
     app.include_router(content.router)
+    app.include_router(cases.router)
+    app.state.public_limit = RateLimit(per_minute=PUBLIC_REPORTS_PER_MINUTE, burst=PUBLIC_BURST)
 
     @app.get("/health/live", tags=["health"])
     def live() -> dict[str, str]:

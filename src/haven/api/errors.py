@@ -11,13 +11,21 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from haven.access.errors import NotAuthenticated
+from haven.api.ratelimit import RateLimited
+from haven.cases.errors import CaseNotClaimable, NoCase, NotPermitted
 from haven.content.errors import UnknownContent
+from haven.decisions.errors import NoStatement
 from haven.errors import HavenError, InputError
 from haven.jobs.errors import QueueUnavailable, UnknownJob
 from haven.store.database import DatabaseUnavailable
 
 STATUS: list[tuple[type[HavenError], int]] = [
     (NotAuthenticated, 401),
+    (NotPermitted, 403),
+    (NoStatement, 404),
+    (NoCase, 409),
+    (CaseNotClaimable, 409),
+    (RateLimited, 429),
     (UnknownContent, 404),
     (UnknownJob, 404),
     (DatabaseUnavailable, 503),
@@ -41,6 +49,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HavenError)
     async def haven_error(_: Request, exc: HavenError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.data["retry_after"])}
         data = {k: v for k, v in exc.data.items() if isinstance(v, str | int | float | bool)}
         return JSONResponse(error_body(exc.code, exc.message, data), _status(exc), headers)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from haven.cases.models import AppellantKind, ReporterKind
 from haven.content.models import AgeBand
 from haven.signals.text.classify import MAX_TEXT_CHARACTERS
 
@@ -62,3 +63,59 @@ class JobOut(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     error: str | None
+
+
+class ReportIn(Strict):
+    """A notice with the elements of DSA Art. 16(2)."""
+
+    content_id: str = Field(max_length=36)
+    category: str = Field(max_length=50, description="a Haven harm category id, or 'other'")
+    explanation: str = Field(min_length=1, max_length=5000)
+    reporter_kind: ReporterKind
+    good_faith: bool = Field(description="the notifier's statement that the notice is accurate")
+    video_timestamp: float | None = Field(default=None, ge=0, le=86_400)
+    location_url: str | None = Field(default=None, max_length=2000)
+    reporter_id: str | None = Field(default=None, max_length=200)
+    notifier_name: str | None = Field(default=None, max_length=200)
+    notifier_email: str | None = Field(default=None, max_length=320)
+
+
+class ReportReceipt(BaseModel):
+    """The confirmation of receipt (Art. 16(4))."""
+
+    id: str
+    received_at: datetime
+    content_id: str
+
+
+class AppealIn(Strict):
+    content_id: str = Field(max_length=36)
+    appellant_kind: AppellantKind
+    appellant_id: str = Field(
+        min_length=1,
+        max_length=200,
+        description="the author's platform id, or the notice's report id",
+    )
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class AppealOut(BaseModel):
+    id: str
+    content_id: str
+    decision_id: str
+    status: str
+    received_at: datetime
+
+
+class Statement(BaseModel):
+    """The statement of reasons (DSA Art. 17(3)); see haven.decisions.statements."""
+
+    model_config = ConfigDict(extra="allow")
+    decision_id: str
+    restriction: dict[str, Any]
+    facts_and_circumstances: str
+    source: str
+    automated_detection: bool
+    automated_decision: str
+    ground: dict[str, Any]
+    redress: dict[str, Any]
