@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import click
 import uvicorn
 
+from haven.access.roles import Role
 from haven.access.service import create_key, revoke_key
+from haven.access.staff import create_staff
 from haven.cli_store import _fail, _settings, _store_options
 from haven.errors import HavenError
 from haven.runtime import build_runtime
@@ -105,3 +108,32 @@ def keys_revoke(config: Path | None, database_url: str | None, key_id: str) -> N
     except HavenError as exc:
         _fail(exc)
     click.echo(f"revoked {key_id}")
+
+
+@click.group()
+def staff() -> None:
+    """Staff accounts: moderators, specialists, administrators."""
+
+
+@staff.command("create")
+@_store_options
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def staff_create(
+    config: Path | None, database_url: str | None, username: str, role: str, password_stdin: bool
+) -> None:
+    """Make an account; the password is asked for (or read from stdin), never an argument."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        database = Database(_settings(config, database_url).database_url)
+        database.upgrade()
+        account = create_staff(
+            SqlStore(database), username=username, role=role, password=password, actor=OPERATOR
+        )
+    except HavenError as exc:
+        _fail(exc)
+    click.echo(f"staff {account.username} ({account.role}) created")

@@ -9,3 +9,11 @@ class NotAuthenticated(HavenError):
 
 class InvalidKeyRequest(InputError):
     code = "invalid_key_request"
+
+
+class InvalidStaffRequest(InputError):
+    code = "invalid_staff_request"
+
+
+class LoginFailed(HavenError):
+    code = "login_failed"

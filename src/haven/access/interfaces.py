@@ -4,7 +4,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
-from haven.access.models import ApiKey
+from haven.access.models import ApiKey, StaffAccount, StaffToken
 from haven.audit.interfaces import AuditLog
 from haven.clock import Clock
 
@@ -19,8 +19,27 @@ class ApiKeys(Protocol):
     def all(self) -> list[ApiKey]: ...
 
 
+class Staff(Protocol):
+    def add(self, account: StaffAccount, password_hash: str) -> None: ...
+
+    def by_username(self, username: str) -> tuple[StaffAccount, str] | None:
+        """The account and its password hash."""
+        ...
+
+    def get(self, staff_id: str) -> StaffAccount | None: ...
+
+    def set_password_hash(self, staff_id: str, password_hash: str) -> None: ...
+
+    def add_token(self, token: StaffToken, secret_hash: str) -> None: ...
+
+    def token_by_hash(self, secret_hash: str) -> StaffToken | None: ...
+
+    def revoke_token(self, token_id: str) -> None: ...
+
+
 class AccessTransaction(Protocol):
     api_keys: ApiKeys
+    staff: Staff
     audit: AuditLog
 
 

@@ -23,3 +23,34 @@ class ApiKey:
 class IssuedKey:
     key: ApiKey
     secret: str  # shown once, when the key is made
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    """A person who works in Haven: a moderator, a specialist, an administrator."""
+
+    id: str
+    username: str
+    role: str  # a haven.access.roles.Role value
+    created_at: datetime
+    disabled_at: datetime | None = None
+
+    @property
+    def actor(self) -> str:
+        return f"{self.role}:{self.username}"
+
+
+@dataclass(frozen=True)
+class StaffToken:
+    id: str
+    staff_id: str
+    created_at: datetime
+    expires_at: datetime
+    csrf: str | None = None  # set for console sessions: forms must echo it
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: StaffToken
+    account: StaffAccount
+    secret: str  # shown once

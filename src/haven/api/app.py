@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from haven import __version__
-from haven.api import cases, content, errors
+from haven.api import cases, content, errors, review
 from haven.api.limits import BodyLimit
 from haven.api.ratelimit import RateLimit
 from haven.runtime import Runtime, build_runtime
@@ -20,6 +20,7 @@ MAX_JSON_BYTES = 512 * 1024
 # Logged-out notices per address: enough for a person, too few for a flood.
 PUBLIC_REPORTS_PER_MINUTE = 10
 PUBLIC_BURST = 20
+LOGINS_PER_MINUTE = 10
 
 
 def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
@@ -48,6 +49,8 @@ def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
     errors.install(app)
     app.include_router(content.router)
     app.include_router(cases.router)
+    app.include_router(review.router)
+    app.state.login_limit = RateLimit(per_minute=LOGINS_PER_MINUTE, burst=LOGINS_PER_MINUTE)
     app.state.public_limit = RateLimit(per_minute=PUBLIC_REPORTS_PER_MINUTE, burst=PUBLIC_BURST)
 
     @app.get("/health/live", tags=["health"])

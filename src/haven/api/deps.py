@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from haven.access.models import ApiKey
+from haven.access.models import ApiKey, StaffAccount, StaffToken
+from haven.access.roles import Reviewer
 from haven.access.service import authenticate
+from haven.access.staff import authenticate_staff, reviewer
 from haven.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    account: StaffAccount
+    token: StaffToken
+    reviewer: Reviewer
 
 
 def runtime(request: Request) -> Runtime:
@@ -27,5 +37,19 @@ def integration_key(
     return authenticate(runtime(request).store, secret)
 
 
+def staff_token(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> StaffSession:
+    """The signed-in staff member, from ``Authorization: Bearer hvs_…``."""
+    secret = (
+        authorization[7:].strip()
+        if authorization and authorization.lower().startswith("bearer ")
+        else None
+    )
+    account, token = authenticate_staff(runtime(request).store, secret)
+    return StaffSession(account, token, reviewer(account))
+
+
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
+StaffDep = Annotated["StaffSession", Depends(staff_token)]
 PlatformKey = Annotated[ApiKey, Depends(integration_key)]

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from haven.access.errors import NotAuthenticated
+from haven.access.errors import LoginFailed, NotAuthenticated
 from haven.api.ratelimit import RateLimited
 from haven.cases.errors import CaseNotClaimable, NoCase, NotPermitted
 from haven.content.errors import UnknownContent
@@ -21,6 +21,7 @@ from haven.store.database import DatabaseUnavailable
 
 STATUS: list[tuple[type[HavenError], int]] = [
     (NotAuthenticated, 401),
+    (LoginFailed, 401),
     (NotPermitted, 403),
     (NoStatement, 404),
     (NoCase, 409),

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from haven.cases.models import AppellantKind, ReporterKind
 from haven.content.models import AgeBand
+from haven.decisions.models import Ground
 from haven.signals.text.classify import MAX_TEXT_CHARACTERS
 
 
@@ -119,3 +120,83 @@ class Statement(BaseModel):
     automated_decision: str
     ground: dict[str, Any]
     redress: dict[str, Any]
+
+
+class LoginIn(Strict):
+    username: str = Field(max_length=50)
+    password: str = Field(max_length=1000)
+
+
+class LoginOut(BaseModel):
+    token: str
+    expires_at: datetime
+    username: str
+    role: str
+
+
+class QueueOut(BaseModel):
+    queue: str
+    open: int
+
+
+class ReportView(BaseModel):
+    id: str
+    received_at: datetime
+    category: str
+    explanation: str
+    reporter_kind: str
+    video_timestamp: float | None
+
+
+class CaseView(BaseModel):
+    """What a moderator sees: the content, why it is in review, the current decision with its
+    signals and evidence, the notices, and who holds the case."""
+
+    content_id: str
+    kind: str
+    surface: str
+    language: str
+    text: str | None
+    status: str
+    queue: str
+    priority: int
+    reasons: list[str]
+    claimed_by: str | None
+    claim_expires_at: datetime | None
+    appeal_id: str | None
+    decision: DecisionOut | None
+    reports: list[ReportView]
+
+
+class EscalateIn(Strict):
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class ReviewIn(Strict):
+    outcome: str = Field(
+        description="keep, label, not_recommended, warning_screen, age_restrict or remove"
+    )
+    explanation: str = Field(min_length=1, max_length=5000)
+    ground: Ground = Ground.TERMS
+    ground_reference: str = Field(default="", max_length=500)
+    territorial_scope: list[str] = Field(
+        default_factory=lambda: ["worldwide"], min_length=1, max_length=50
+    )
+    duration_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class AppealDecisionIn(Strict):
+    reverse: bool
+    explanation: str = Field(min_length=1, max_length=5000)
+    new_outcome: str = "keep"
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    at: datetime
+    subject_type: str
+    subject_id: str
+    kind: str
+    actor: str
+    payload: dict[str, Any]
+    hash: str

@@ -24,6 +24,10 @@ class Cases(Protocol):
 
     def open_in(self, queue: str | None = None, *, limit: int = 100) -> list[CaseState]: ...
 
+    def counts(self) -> dict[str, int]:
+        """Open cases per queue."""
+        ...
+
     def all(self) -> list[CaseState]: ...
 
 
@@ -31,6 +35,8 @@ class Reports(Protocol):
     def add(self, report: Report) -> None: ...
 
     def get(self, report_id: str) -> Report | None: ...
+
+    def for_content(self, content_id: str) -> list[Report]: ...
 
 
 class Appeals(Protocol):

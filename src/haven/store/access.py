@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from haven.access.models import ApiKey
-from haven.store.tables import ApiKeyRow
+from haven.access.models import ApiKey, StaffAccount, StaffToken
+from haven.store.tables import ApiKeyRow, StaffRow, StaffTokenRow
 
 
 def _key(row: ApiKeyRow) -> ApiKey:
@@ -50,3 +50,62 @@ class SqlApiKeys:
         return [
             _key(r) for r in self._session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at))
         ]
+
+
+def _account(row: StaffRow) -> StaffAccount:
+    return StaffAccount(row.id, row.username, row.role, row.created_at, row.disabled_at)
+
+
+def _token(row: StaffTokenRow) -> StaffToken:
+    return StaffToken(row.id, row.staff_id, row.created_at, row.expires_at, row.csrf)
+
+
+class SqlStaff:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, account: StaffAccount, password_hash: str) -> None:
+        self._session.add(
+            StaffRow(
+                id=account.id,
+                username=account.username,
+                role=account.role,
+                password_hash=password_hash,
+                created_at=account.created_at,
+                disabled_at=account.disabled_at,
+            )
+        )
+        self._session.flush()
+
+    def by_username(self, username: str) -> tuple[StaffAccount, str] | None:
+        row = self._session.scalars(select(StaffRow).where(StaffRow.username == username)).first()
+        return (_account(row), row.password_hash) if row else None
+
+    def get(self, staff_id: str) -> StaffAccount | None:
+        row = self._session.get(StaffRow, staff_id)
+        return _account(row) if row else None
+
+    def set_password_hash(self, staff_id: str, password_hash: str) -> None:
+        self._session.get_one(StaffRow, staff_id).password_hash = password_hash
+
+    def add_token(self, token: StaffToken, secret_hash: str) -> None:
+        self._session.add(
+            StaffTokenRow(
+                id=token.id,
+                staff_id=token.staff_id,
+                secret_hash=secret_hash,
+                created_at=token.created_at,
+                expires_at=token.expires_at,
+                csrf=token.csrf,
+            )
+        )
+        self._session.flush()
+
+    def token_by_hash(self, secret_hash: str) -> StaffToken | None:
+        row = self._session.scalars(
+            select(StaffTokenRow).where(StaffTokenRow.secret_hash == secret_hash)
+        ).first()
+        return _token(row) if row else None
+
+    def revoke_token(self, token_id: str) -> None:
+        self._session.execute(delete(StaffTokenRow).where(StaffTokenRow.id == token_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from haven.cases.models import (
@@ -99,6 +99,15 @@ class SqlCases:
         )
         return [_case(r) for r in rows]
 
+    def counts(self) -> dict[str, int]:
+        """Open cases per queue."""
+        rows = self._session.execute(
+            select(CaseRow.queue, func.count())
+            .where(CaseRow.status == CaseStatus.OPEN.value)
+            .group_by(CaseRow.queue)
+        )
+        return {queue: count for queue, count in rows}
+
     def all(self) -> list[CaseState]:
         return [_case(r) for r in self._session.scalars(select(CaseRow))]
 
@@ -106,6 +115,14 @@ class SqlCases:
 class SqlReports:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def for_content(self, content_id: str) -> list[Report]:
+        ids = self._session.scalars(
+            select(ReportRow.id)
+            .where(ReportRow.content_id == content_id)
+            .order_by(ReportRow.received_at)
+        )
+        return [report for report_id in ids if (report := self.get(report_id))]
 
     def add(self, report: Report) -> None:
         notice = report.notice

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from haven.clock import Clock, SystemClock
-from haven.store.access import SqlApiKeys
+from haven.store.access import SqlApiKeys, SqlStaff
 from haven.store.audit_log import SqlAuditLog
 from haven.store.cases import SqlAppeals, SqlCases, SqlReports
 from haven.store.content import SqlContent, SqlDecisions, SqlJobs
@@ -27,6 +27,7 @@ class SqlTransaction:
     cases: SqlCases
     reports: SqlReports
     appeals: SqlAppeals
+    staff: SqlStaff
 
 
 class SqlStore:
@@ -51,4 +52,5 @@ class SqlStore:
                 SqlCases(session),
                 SqlReports(session),
                 SqlAppeals(session),
+                SqlStaff(session),
             )
