@@ -30,9 +30,9 @@ def integration_key(
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> ApiKey:
-    """The platform's key, from ``Authorization: Bearer …`` or ``X-API-Key``."""
+    """The platform's key, from ``X-API-Key`` or ``Authorization: Bearer …``."""
     secret = x_api_key
-    if authorization and authorization.lower().startswith("bearer "):
+    if secret is None and authorization and authorization.lower().startswith("bearer "):
         secret = authorization[7:].strip()
     return authenticate(runtime(request).store, secret)
 

@@ -4,7 +4,7 @@ silently ignored option)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,6 +13,26 @@ from haven.content.models import AgeBand
 from haven.decisions.models import Ground
 from haven.signals.text.classify import MAX_TEXT_CHARACTERS
 
+# Closed vocabularies are enums in the OpenAPI document, so clients (and the fuzzer) see them.
+Surface = Literal["caption", "comment", "search", "transcript", "on_screen"]
+ReportCategory = Literal[
+    "hate_speech",
+    "harassment_bullying",
+    "violent_threats",
+    "self_harm_suicide",
+    "eating_disorders",
+    "dangerous_challenges",
+    "sexual_content",
+    "child_sexual_exploitation_grooming",
+    "violent_extremism",
+    "misinformation_health",
+    "misinformation_elections",
+    "spam_scams",
+    "profanity",
+    "other",
+]
+Outcome = Literal["keep", "label", "not_recommended", "warning_screen", "age_restrict", "remove"]
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -20,7 +40,7 @@ class Strict(BaseModel):
 
 class TextSubmissionIn(Strict):
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARACTERS)
-    surface: str = Field(description="caption, comment, search, transcript or on_screen")
+    surface: Surface
     language: str = Field(default="en", max_length=35, description="BCP 47 / ISO 639-1 code")
     author_age_band: AgeBand = AgeBand.UNKNOWN
     region: str | None = Field(default=None, max_length=2, description="ISO 3166-1 alpha-2")
@@ -70,7 +90,7 @@ class ReportIn(Strict):
     """A notice with the elements of DSA Art. 16(2)."""
 
     content_id: str = Field(max_length=36)
-    category: str = Field(max_length=50, description="a Haven harm category id, or 'other'")
+    category: ReportCategory = Field(description="a Haven harm category id, or 'other'")
     explanation: str = Field(min_length=1, max_length=5000)
     reporter_kind: ReporterKind
     good_faith: bool = Field(description="the notifier's statement that the notice is accurate")
@@ -188,7 +208,7 @@ class ReviewIn(Strict):
 class AppealDecisionIn(Strict):
     reverse: bool
     explanation: str = Field(min_length=1, max_length=5000)
-    new_outcome: str = "keep"
+    new_outcome: Outcome = "keep"
 
 
 class AuditEntryOut(BaseModel):
