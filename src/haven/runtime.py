@@ -42,6 +42,13 @@ class Runtime:
             embedded=embedded,
         )
 
+    @property
+    def analyser(self) -> AnalyseContent:
+        """The text analysis that jobs and synchronous checks share."""
+        handler = self.handlers[AnalyseContent.kind]
+        assert isinstance(handler, AnalyseContent)
+        return handler
+
     def close(self) -> None:
         self.database.dispose()
 

@@ -35,6 +35,8 @@ FIELDS: dict[str, tuple[str, type, float | None]] = {
     "job_max_attempts": ("HAVEN_JOB_MAX_ATTEMPTS", int, 1),
     "reap_interval_seconds": ("HAVEN_REAP_INTERVAL_SECONDS", float, 0.1),
     "worker_threads": ("HAVEN_WORKER_THREADS", int, 1),
+    "public_reports_per_minute": ("HAVEN_PUBLIC_REPORTS_PER_MINUTE", int, 1),
+    "logins_per_minute": ("HAVEN_LOGINS_PER_MINUTE", int, 1),
 }
 KNOWN_KEYS = set(FIELDS)
 
@@ -53,6 +55,9 @@ class Settings:
     job_max_attempts: int = 3
     reap_interval_seconds: float = 15.0
     worker_threads: int = 2
+    # Per client address and API process: enough for a person, too few for a flood.
+    public_reports_per_minute: int = 10
+    logins_per_minute: int = 10
 
     @property
     def database_kind(self) -> str:

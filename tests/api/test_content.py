@@ -210,3 +210,25 @@ def test_the_openapi_vocabularies_match_the_domain() -> None:
     assert set(get_args(Surface)) == set(SURFACES)
     assert set(get_args(ReportCategory)) == {*CATEGORY_IDS, "other"}
     assert set(get_args(Outcome)) == set(REVIEW_OUTCOMES)
+
+
+def test_a_comment_is_decided_while_the_platform_waits(
+    client: TestClient, runtime: Runtime, secret: str
+) -> None:
+    answer = client.post(
+        "/v1/check/text",
+        headers=_auth(secret),
+        json={"text": "you're a worthless loser, nobody likes you", "surface": "comment"},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["state"] == "decided" and body["job_id"] is None
+    assert body["decision"]["outcome"] == "nudge"
+    assert client.get(f"/v1/content/{body['id']}", headers=_auth(secret)).json() == body
+    with runtime.store.transaction() as tx:
+        kinds = [e.kind for e in tx.audit.entries(subject_id=body["id"])]
+    assert kinds == ["content.submitted", "decision.made"]
+    refused = client.post(
+        "/v1/check/text", headers=_auth(secret), json={"text": "", "surface": "comment"}
+    )
+    assert refused.status_code == 422

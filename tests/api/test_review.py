@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from haven.access.service import create_key
 from haven.access.staff import create_staff
-from haven.api.app import LOGINS_PER_MINUTE, create_app
+from haven.api.app import create_app
 from haven.audit.service import verify_audit_log
 from haven.runtime import Runtime
 
@@ -158,7 +158,9 @@ def test_roles_are_enforced(client: TestClient, platform: dict[str, str]) -> Non
     assert escalated.json()["queue"] == "escalations" and escalated.json()["claimed_by"] is None
 
 
-def test_staff_routes_need_a_token_and_logins_are_limited(client: TestClient) -> None:
+def test_staff_routes_need_a_token_and_logins_are_limited(
+    client: TestClient, runtime: Runtime
+) -> None:
     assert client.get("/v1/review/queues").status_code == 401
     assert (
         client.get(
@@ -170,7 +172,7 @@ def test_staff_routes_need_a_token_and_logins_are_limited(client: TestClient) ->
     assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "login_failed"
     statuses = [
         client.post("/v1/staff/login", json={"username": "alice", "password": "nope"}).status_code
-        for _ in range(LOGINS_PER_MINUTE)
+        for _ in range(runtime.settings.logins_per_minute)
     ]
     assert statuses[-1] == 429
     alice = {"Authorization": "Bearer " + "x"}

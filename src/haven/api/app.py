@@ -17,10 +17,6 @@ from haven.settings import load_settings
 
 # JSON bodies: a text is at most 100,000 characters (400 KB of UTF-8 at worst) plus its context.
 MAX_JSON_BYTES = 512 * 1024
-# Logged-out notices per address: enough for a person, too few for a flood.
-PUBLIC_REPORTS_PER_MINUTE = 10
-PUBLIC_BURST = 20
-LOGINS_PER_MINUTE = 10
 
 
 def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
@@ -50,8 +46,13 @@ def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
     app.include_router(content.router)
     app.include_router(cases.router)
     app.include_router(review.router)
-    app.state.login_limit = RateLimit(per_minute=LOGINS_PER_MINUTE, burst=LOGINS_PER_MINUTE)
-    app.state.public_limit = RateLimit(per_minute=PUBLIC_REPORTS_PER_MINUTE, burst=PUBLIC_BURST)
+    settings = runtime.settings
+    app.state.login_limit = RateLimit(
+        per_minute=settings.logins_per_minute, burst=settings.logins_per_minute
+    )
+    app.state.public_limit = RateLimit(
+        per_minute=settings.public_reports_per_minute, burst=2 * settings.public_reports_per_minute
+    )
 
     @app.get("/health/live", tags=["health"])
     def live() -> dict[str, str]:

@@ -10,7 +10,7 @@ from haven.api.deps import PlatformKey, RuntimeDep
 from haven.api.schemas import ContentOut, DecisionOut, JobOut, TextSubmissionIn
 from haven.content.errors import UnknownContent
 from haven.content.models import TextSubmission
-from haven.content.service import submit_text
+from haven.content.service import check_text_now, submit_text
 from haven.jobs.errors import UnknownJob
 
 router = APIRouter(prefix="/v1", tags=["content"])
@@ -31,6 +31,20 @@ def post_text(
     )
     response.headers["Location"] = f"/v1/content/{submitted.content.id}"
     return _content_out(runtime, key.platform, submitted.content.id)
+
+
+@router.post("/check/text", response_model=ContentOut)
+def check_text(body: TextSubmissionIn, key: PlatformKey, runtime: RuntimeDep) -> ContentOut:
+    """Decide a text while the platform waits: a comment before it is posted (allow, nudge,
+    hold, block), a search before its results. Stored and audited like a submission."""
+    checked = check_text_now(
+        runtime.store,
+        runtime.analyser,
+        platform=key.platform,
+        actor=key.actor,
+        submission=TextSubmission(**body.model_dump()),
+    )
+    return _content_out(runtime, key.platform, checked.content.id)
 
 
 @router.get("/content/{content_id}", response_model=ContentOut)

@@ -59,14 +59,21 @@ class AnalyseContent:
         return analyse_text(item, self.policy)
 
     def commit(self, tx: Any, job: Job, draft: DecisionDraft, now: Any) -> None:
-        previous = tx.decisions.latest(job.subject_id)
+        self.record(tx, job.subject_id, draft, now, job_id=job.id)
+
+    def record(
+        self, tx: Any, content_id: str, draft: DecisionDraft, now: Any, *, job_id: str | None
+    ) -> Decision:
+        """Write the automated decision, mark the content decided, audit it, and open a case
+        when the policy asked for review; all in the caller's transaction."""
+        previous = tx.decisions.latest(content_id)
         decision = Decision(
             id=str(uuid.uuid4()),
-            content_id=job.subject_id,
+            content_id=content_id,
             version=(previous.version + 1) if previous else 1,
             made_at=now,
             decided_by="system",
-            job_id=job.id,
+            job_id=job_id,
             outcome=draft.outcome,
             treatments=draft.treatments,
             categories=draft.categories,
@@ -76,11 +83,11 @@ class AnalyseContent:
             notes=draft.notes,
         )
         tx.decisions.add(decision)
-        tx.content.set_state(job.subject_id, ContentState.DECIDED)
+        tx.content.set_state(content_id, ContentState.DECIDED)
         tx.audit.append(
             AuditEvent(
                 "content",
-                job.subject_id,
+                content_id,
                 "decision.made",
                 "system",
                 {
@@ -89,14 +96,15 @@ class AnalyseContent:
                     "outcome": decision.outcome,
                     "treatments": [t["name"] for t in decision.treatments],
                     "categories": decision.categories,
-                    "job": job.id,
+                    "job": job_id,
                 },
             )
         )
         held = [t for t in decision.treatments if t["name"] == "hold_for_review"]
         if held:
             top = max(decision.categories, key=decision.categories.__getitem__, default=None)
-            self.open_review(tx, job.subject_id, category=top, reason=held[0]["reason"])
+            self.open_review(tx, content_id, category=top, reason=held[0]["reason"])
+        return decision
 
     def give_up(self, tx: Any, job: Job) -> None:
         tx.content.set_state(job.subject_id, ContentState.FAILED)

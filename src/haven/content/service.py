@@ -7,10 +7,12 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from haven.audit.models import AuditEvent
 from haven.content.errors import InvalidSubmission
 from haven.content.interfaces import ContentServiceStore
+from haven.content.jobs import AnalyseContent, analyse_text
 from haven.content.models import (
     AgeBand,
     ContentItem,
@@ -18,6 +20,7 @@ from haven.content.models import (
     ContentState,
     TextSubmission,
 )
+from haven.decisions.models import Decision
 from haven.jobs.interfaces import JobQueue
 from haven.jobs.models import Job, new_job
 from haven.signals.text.analyzer import SURFACES
@@ -84,6 +87,65 @@ def check_text_submission(submission: TextSubmission) -> TextSubmission:
     return replace(submission, language=language, region=region, author_age_band=age_band)
 
 
+def _text_item(platform: str, submission: TextSubmission, now: datetime) -> ContentItem:
+    return ContentItem(
+        id=str(uuid.uuid4()),
+        platform=platform,
+        kind=ContentKind.TEXT,
+        surface=submission.surface,
+        language=submission.language,
+        author_age_band=submission.author_age_band,
+        region=submission.region,
+        external_id=submission.external_id,
+        text=submission.text,
+        media_sha256=hashlib.sha256(submission.text.encode("utf-8")).hexdigest(),
+        submitted_at=now,
+        state=ContentState.PENDING,
+        author_id=submission.author_id,
+    )
+
+
+@dataclass(frozen=True)
+class Checked:
+    content: ContentItem
+    decision: Decision
+
+
+def check_text_now(
+    store: ContentServiceStore,
+    analyser: AnalyseContent,
+    *,
+    platform: str,
+    submission: TextSubmission,
+    actor: str,
+) -> Checked:
+    """Decide a text while the caller waits (a comment before it is posted, a search before
+    its results): classified in this thread, then stored, decided and audited in one
+    transaction, exactly as a job would."""
+    submission = check_text_submission(submission)
+    item = _text_item(platform, submission, store.clock.now())
+    draft = analyse_text(item, analyser.policy)
+    with store.transaction() as tx:
+        tx.content.add(item)
+        tx.audit.append(
+            AuditEvent(
+                "content",
+                item.id,
+                "content.submitted",
+                actor,
+                {
+                    "platform": platform,
+                    "kind": item.kind.value,
+                    "surface": item.surface,
+                    "sha256": item.media_sha256,
+                    "job": None,
+                },
+            )
+        )
+        decision = analyser.record(tx, item.id, draft, store.clock.now(), job_id=None)
+    return Checked(replace(item, state=ContentState.DECIDED), decision)
+
+
 def submit_text(
     store: ContentServiceStore,
     queue: JobQueue,
@@ -96,21 +158,7 @@ def submit_text(
     submission = check_text_submission(submission)
     with store.transaction() as tx:
         now = store.clock.now()
-        item = ContentItem(
-            id=str(uuid.uuid4()),
-            platform=platform,
-            kind=ContentKind.TEXT,
-            surface=submission.surface,
-            language=submission.language,
-            author_age_band=submission.author_age_band,
-            region=submission.region,
-            external_id=submission.external_id,
-            text=submission.text,
-            media_sha256=hashlib.sha256(submission.text.encode("utf-8")).hexdigest(),
-            submitted_at=now,
-            state=ContentState.PENDING,
-            author_id=submission.author_id,
-        )
+        item = _text_item(platform, submission, now)
         tx.content.add(item)
         job = tx.jobs.add(
             new_job(ANALYSE_CONTENT, item.id, key=f"{ANALYSE_CONTENT}:{item.id}", now=now)

@@ -1,0 +1,232 @@
+"""Speed of the Haven service over HTTP on loopback, as `haven serve` runs it (one process,
+SQLite in WAL mode, the embedded queue), against a load generator in this process.
+
+text decisions
+    ``POST /v1/check/text``: a comment classified (normalisation, lexicon, MiniLM, head,
+    claims), decided by the policy, stored and audited while the client waits. Distinct texts
+    from ``datasets/text-safety``, so nothing is served from memory. Target: >= 300 requests/s,
+    p99 <= 50 ms.
+report intake
+    ``POST /v1/reports``: a notice validated, stored, its case opened or joined and audited.
+    Target: >= 500 requests/s.
+20 moderators claiming
+    20 staff clients call ``POST /v1/review/queues/{queue}/claim`` until the queue is empty;
+    the script counts how often each case was handed out (must be once) and the claim rate.
+
+The load generator shares the 2 cores with the server, so the figures are a floor.
+
+    .venv/bin/python benchmarks/service_speed.py [--seconds 20] [--concurrency 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from haven.signals.text import training
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "datasets" / "text-safety"
+PASSWORD = "correct horse battery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _load(
+    client: httpx.AsyncClient,
+    requests: list[tuple[str, dict, dict]],
+    concurrency: int,
+    seconds: float,
+) -> tuple[int, float, np.ndarray, Counter]:
+    """Send the requests with ``concurrency`` clients for at most ``seconds``."""
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    position = 0
+    deadline = time.perf_counter() + seconds
+
+    async def user() -> None:
+        nonlocal position
+        while position < len(requests) and time.perf_counter() < deadline:
+            url, body, headers = requests[position]
+            position += 1
+            began = time.perf_counter()
+            answer = await client.post(url, json=body, headers=headers)
+            latencies.append((time.perf_counter() - began) * 1000)
+            statuses[answer.status_code] += 1
+
+    began = time.perf_counter()
+    await asyncio.gather(*(user() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - began
+    return len(latencies), elapsed, np.array(latencies), statuses
+
+
+def _line(
+    name: str, count: int, elapsed: float, latencies: np.ndarray, statuses: Counter, target: str
+) -> None:
+    p50, p99 = np.percentile(latencies, [50, 99])
+    print(
+        f"{name:<22} {count / elapsed:>8,.0f} requests/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms"
+        f"   ({count} requests, statuses {dict(statuses)})   target {target}"
+    )
+
+
+def run(
+    base: str, haven: list[str], environ: dict[str, str], seconds: float, concurrency: int
+) -> None:
+    key = subprocess.run(
+        [*haven, "keys", "create", "--platform", "bench", "--name", "bench"],
+        env=environ,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    platform = {"X-API-Key": key.stdout.strip().splitlines()[-1]}
+    for number in range(20):
+        subprocess.run(
+            [
+                *haven,
+                "staff",
+                "create",
+                "--username",
+                f"mod{number}",
+                "--role",
+                "moderator",
+                "--password-stdin",
+            ],
+            input=PASSWORD + "\n",
+            env=environ,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    files, _ = training.dataset_files(DATA)
+    texts = list(dict.fromkeys(e.text for e in training.load_examples(files)))
+
+    async def scenario() -> None:
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+            warm = [
+                ("/v1/check/text", {"text": t, "surface": "comment"}, platform) for t in texts[:50]
+            ]
+            await _load(client, warm, 4, 60)
+            checks = [
+                ("/v1/check/text", {"text": t, "surface": "comment"}, platform) for t in texts[50:]
+            ]
+            _line(
+                "text decisions",
+                *await _load(client, checks, concurrency, seconds),
+                ">= 300/s, p99 <= 50 ms",
+            )
+
+            submitted = [
+                ("/v1/content/text", {"text": f"clip caption {n}", "surface": "caption"}, platform)
+                for n in range(400)
+            ]
+            ids = []
+            for url, body, headers in submitted:
+                ids.append((await client.post(url, json=body, headers=headers)).json()["id"])
+            notice = {
+                "category": "harassment_bullying",
+                "explanation": "Bullying a classmate.",
+                "reporter_kind": "user",
+                "good_faith": True,
+                "notifier_name": "Ana",
+                "notifier_email": "ana@example.org",
+            }
+            reports = [
+                (
+                    "/v1/reports",
+                    {**notice, "content_id": ids[n % len(ids)], "reporter_id": f"user-{n}"},
+                    platform,
+                )
+                for n in range(50_000)
+            ]
+            _line("report intake", *await _load(client, reports, concurrency, seconds), ">= 500/s")
+
+            tokens = []
+            for number in range(20):
+                login = await client.post(
+                    "/v1/staff/login", json={"username": f"mod{number}", "password": PASSWORD}
+                )
+                tokens.append({"Authorization": f"Bearer {login.json()['token']}"})
+            handed: Counter[str] = Counter()
+
+            async def moderator(headers: dict[str, str]) -> None:
+                while True:
+                    answer = await client.post(
+                        "/v1/review/queues/harassment_bullying/claim", headers=headers
+                    )
+                    if answer.status_code == 204:
+                        return
+                    answer.raise_for_status()
+                    handed[answer.json()["content_id"]] += 1
+
+            began = time.perf_counter()
+            await asyncio.gather(*(moderator(t) for t in tokens))
+            elapsed = time.perf_counter() - began
+            twice = sum(1 for count in handed.values() if count > 1)
+            print(
+                f"20 moderators claiming  {len(handed) / elapsed:>8,.0f} claims/s   "
+                f"{len(handed)} cases claimed, {twice} handed to two moderators (target 0)"
+            )
+
+    asyncio.run(scenario())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        environ = {
+            **os.environ,
+            "HAVEN_DATA_DIR": folder,
+            "HAVEN_DATABASE_URL": f"sqlite:///{folder}/haven.sqlite3",
+            "HAVEN_QUEUE_URL": f"sqlite:///{folder}/queue.sqlite3",
+            "HAVEN_LOGINS_PER_MINUTE": "100",
+        }
+        haven = [sys.executable, "-m", "haven.cli"]
+        port = _free_port()
+        server = subprocess.Popen(
+            [*haven, "serve", "--no-worker", "--port", str(port)],
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(f"{base}/health/ready").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            print(
+                f"Haven service on loopback ({os.cpu_count()} cores, SQLite, one process), "
+                f"{args.concurrency} concurrent clients, up to {args.seconds:g} s a test"
+            )
+            run(base, haven, environ, args.seconds, args.concurrency)
+        finally:
+            server.terminate()
+            server.wait(30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
