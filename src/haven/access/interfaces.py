@@ -47,5 +47,5 @@ class AccessStore(Protocol):
     clock: Clock
 
     def transaction(
-        self, *, snapshot: bool = False
+        self, *, snapshot: bool = False, write: bool = True
     ) -> AbstractContextManager[AccessTransaction]: ...

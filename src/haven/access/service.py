@@ -48,7 +48,7 @@ def authenticate(store: AccessStore, secret: str | None) -> ApiKey:
     so a caller learns nothing about which keys exist)."""
     if not secret or not _KEY.fullmatch(secret):
         raise NotAuthenticated("a valid API key is required (Authorization: Bearer hvn_…)")
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         key = tx.api_keys.by_hash(_hash(secret))
     if key is None or key.revoked_at is not None:
         raise NotAuthenticated("a valid API key is required (Authorization: Bearer hvn_…)")

@@ -73,7 +73,7 @@ def login(
     store: AccessStore, *, username: str, password: str, session: bool = False
 ) -> IssuedToken:
     """Check the password and issue a token (``session``: with a CSRF token, for the console)."""
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         found = tx.staff.by_username(username)
     account, stored = found if found else (None, _DUMMY_HASH)
     try:
@@ -105,7 +105,7 @@ def authenticate_staff(store: AccessStore, secret: str | None) -> tuple[StaffAcc
     message = "a valid staff token is required (log in at /v1/staff/login)"
     if not secret or not _TOKEN.fullmatch(secret):
         raise NotAuthenticated(message)
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         token = tx.staff.token_by_hash(_digest(secret))
         account = tx.staff.get(token.staff_id) if token else None
     if token is None or account is None or account.disabled_at is not None:

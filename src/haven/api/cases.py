@@ -76,7 +76,7 @@ def post_appeal(body: AppealIn, key: PlatformKey, runtime: RuntimeDep) -> Appeal
 
 
 def _statement(runtime: RuntimeDep, platform: str, content_id: str) -> dict[str, object]:
-    with runtime.store.transaction() as tx:
+    with runtime.store.transaction(write=False) as tx:
         item = tx.content.get(content_id, platform=platform)
         decision = tx.decisions.latest(content_id)
     if decision is None:

@@ -55,7 +55,7 @@ def get_content(content_id: str, key: PlatformKey, runtime: RuntimeDep) -> Conte
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
 def get_job(job_id: str, key: PlatformKey, runtime: RuntimeDep) -> JobOut:
-    with runtime.store.transaction() as tx:
+    with runtime.store.transaction(write=False) as tx:
         job = tx.jobs.get(job_id)
         try:
             tx.content.get(job.subject_id, platform=key.platform)
@@ -74,7 +74,7 @@ def get_job(job_id: str, key: PlatformKey, runtime: RuntimeDep) -> JobOut:
 
 
 def _content_out(runtime: RuntimeDep, platform: str, content_id: str) -> ContentOut:
-    with runtime.store.transaction() as tx:
+    with runtime.store.transaction(write=False) as tx:
         item = tx.content.get(content_id, platform=platform)
         decision = tx.decisions.latest(content_id)
         job_id = tx.jobs.for_subject(content_id)

@@ -52,7 +52,7 @@ def staff_logout(staff: StaffDep, runtime: RuntimeDep) -> Response:
 @router.get("/review/queues", response_model=list[QueueOut])
 def queues(staff: StaffDep, runtime: RuntimeDep) -> list[QueueOut]:
     """The queues this role may work, with their open cases."""
-    with runtime.store.transaction() as tx:
+    with runtime.store.transaction(write=False) as tx:
         counts = tx.cases.counts()
     return [
         QueueOut(queue=q, open=counts.get(q, 0)) for q in all_queues() if staff.reviewer.may_see(q)
@@ -60,7 +60,7 @@ def queues(staff: StaffDep, runtime: RuntimeDep) -> list[QueueOut]:
 
 
 def case_view(runtime: RuntimeDep, staff: StaffDep, content_id: str) -> CaseView:
-    with runtime.store.transaction() as tx:
+    with runtime.store.transaction(write=False) as tx:
         state = tx.cases.get(content_id)
         if state is None:
             raise NoCase(f"content {content_id} has no case", content_id=content_id)
@@ -181,7 +181,7 @@ def audit_entries(
     """Audit search for administrators and compliance."""
     if staff.reviewer.role not in (Role.ADMIN, Role.COMPLIANCE):
         raise NotPermitted("only administrators and compliance read the audit log")
-    with runtime.store.transaction() as tx:
+    with runtime.store.transaction(write=False) as tx:
         entries = list(
             tx.audit.entries(
                 subject_type=subject_type, subject_id=subject_id, after_seq=after, limit=limit

@@ -61,6 +61,8 @@ class CasesTransaction(Protocol):
 class CasesStore(Protocol):
     clock: Clock
 
-    def transaction(self, *, snapshot: bool = False) -> AbstractContextManager[CasesTransaction]:
+    def transaction(
+        self, *, snapshot: bool = False, write: bool = True
+    ) -> AbstractContextManager[CasesTransaction]:
         """One transaction: every change in it is committed together or not at all."""
         ...

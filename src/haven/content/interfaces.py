@@ -29,5 +29,5 @@ class ContentServiceStore(Protocol):
     clock: Clock
 
     def transaction(
-        self, *, snapshot: bool = False
+        self, *, snapshot: bool = False, write: bool = True
     ) -> AbstractContextManager[ContentTransaction]: ...

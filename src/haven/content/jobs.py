@@ -54,7 +54,7 @@ class AnalyseContent:
         self.open_review = open_review
 
     def compute(self, tx_factory: Any, job: Job) -> DecisionDraft:
-        with tx_factory.transaction() as tx:
+        with tx_factory.transaction(write=False) as tx:
             item = tx.content.get(job.subject_id)
         return analyse_text(item, self.policy)
 

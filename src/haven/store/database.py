@@ -9,6 +9,7 @@ for the same guarantees.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,7 +61,10 @@ def _sqlite_engine(url: str, create: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get("haven_read_only"):
+            connection.exec_driver_sql("BEGIN")  # readers never block in WAL mode
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -77,25 +81,42 @@ class Database:
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(haven_read_only=True), expire_on_commit=False
+        )
         snapshot_engine = (
-            self.engine
+            self.engine.execution_options(haven_read_only=True)
             if self.kind == "sqlite"
             else self.engine.execution_options(isolation_level="REPEATABLE READ")
         )
         self._snapshot_sessions = sessionmaker(snapshot_engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Writers of this process queue on a lock and wake
+        # as soon as it is free, instead of polling SQLite's busy handler (which sleeps in
+        # steps of up to 100 ms); other processes still meet the busy timeout.
+        self._write_lock = threading.RLock() if self.kind == "sqlite" else None
 
     @contextmanager
-    def session(self, *, snapshot: bool = False) -> Iterator[Session]:
+    def session(self, *, snapshot: bool = False, write: bool = True) -> Iterator[Session]:
         """A session in one transaction: committed when the block ends, rolled back on error.
-        ``snapshot`` makes every read in it see the same state (PostgreSQL REPEATABLE READ)."""
-        factory = self._snapshot_sessions if snapshot else self._sessions
+        ``snapshot`` makes every read in it see the same state (PostgreSQL REPEATABLE READ);
+        ``write=False`` promises it only reads, so on SQLite it takes no write lock."""
+        if snapshot:
+            factory = self._snapshot_sessions
+        else:
+            factory = self._sessions if write else self._read_sessions
+        lock = self._write_lock if write and not snapshot else None
         try:
+            if lock is not None:
+                lock.acquire()
             with factory.begin() as session:
                 yield session
         except OperationalError as exc:
             raise DatabaseUnavailable(
                 f"the {self.kind} database failed: {exc.orig}", kind=self.kind
             ) from exc
+        finally:
+            if lock is not None:
+                lock.release()
 
     def _alembic_config(self, connection: Any) -> Config:
         config = Config()

@@ -38,10 +38,12 @@ class SqlStore:
         self.clock = clock or SystemClock()
 
     @contextmanager
-    def transaction(self, *, snapshot: bool = False) -> Iterator[SqlTransaction]:
+    def transaction(
+        self, *, snapshot: bool = False, write: bool = True
+    ) -> Iterator[SqlTransaction]:
         """One transaction; ``snapshot`` reads one consistent state throughout (PostgreSQL
         REPEATABLE READ; SQLite transactions always are)."""
-        with self.database.session(snapshot=snapshot) as session:
+        with self.database.session(snapshot=snapshot, write=write) as session:
             yield SqlTransaction(
                 session,
                 SqlAuditLog(session, self.clock),
