@@ -119,8 +119,9 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def store(database: Database, clock: FixedClock) -> SqlStore:
-    return SqlStore(database, clock)
+def store(database: Database, clock: FixedClock, job_queue: HueyQueue) -> SqlStore:
+    """The store on a fresh database, handing new jobs to the test's (real) queue."""
+    return SqlStore(database, clock, on_job=job_queue.enqueue)
 
 
 @pytest.fixture

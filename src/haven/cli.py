@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from haven import __version__
 from haven.captions import CaptionTrack, to_srt, to_webvtt
-from haven.cli_service import keys, serve, staff, worker
+from haven.cli_service import keys, serve, staff, webhooks, worker
 from haven.cli_store import audit, db
 from haven.errors import HavenError, InputError
 from haven.media.synth import write_demo_clip
@@ -462,6 +462,7 @@ main.add_command(worker)
 main.add_command(serve)
 main.add_command(keys)
 main.add_command(staff)
+main.add_command(webhooks)
 
 if __name__ == "__main__":
     main()

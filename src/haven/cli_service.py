@@ -12,7 +12,7 @@ import click
 import uvicorn
 
 from haven.access.roles import Role
-from haven.access.service import create_key, revoke_key
+from haven.access.service import create_key, revoke_key, set_webhook
 from haven.access.staff import create_staff
 from haven.cli_store import _fail, _settings, _store_options
 from haven.errors import HavenError
@@ -137,3 +137,24 @@ def staff_create(
     except HavenError as exc:
         _fail(exc)
     click.echo(f"staff {account.username} ({account.role}) created")
+
+
+@click.group()
+def webhooks() -> None:
+    """Where platforms hear about decisions (signed with HMAC-SHA256)."""
+
+
+@webhooks.command("set")
+@_store_options
+@click.option("--platform", required=True)
+@click.option("--url", required=True, help="The platform's https endpoint.")
+def webhooks_set(config: Path | None, database_url: str | None, platform: str, url: str) -> None:
+    """Send the platform's decisions to URL; prints the new signing secret once."""
+    try:
+        database = Database(_settings(config, database_url).database_url)
+        database.upgrade()
+        webhook = set_webhook(SqlStore(database), platform=platform, url=url, actor=OPERATOR)
+    except HavenError as exc:
+        _fail(exc)
+    click.echo(f"decisions of {platform} go to {url}; signing secret:")
+    click.echo(webhook.secret)

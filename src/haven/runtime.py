@@ -10,6 +10,7 @@ from pathlib import Path
 from haven.cases.service import request_review
 from haven.clock import Clock, SystemClock
 from haven.content.jobs import AnalyseContent
+from haven.decisions.webhooks import DeliverWebhook
 from haven.jobs.queue import HueyQueue
 from haven.jobs.runner import Handler, RunnerSettings
 from haven.jobs.worker import Worker
@@ -66,11 +67,10 @@ def build_runtime(
         Path(settings.policy_file) if settings.policy_file else None,
         known_signals=default_registry().signal_kinds(),
     )
-    handlers: dict[str, Handler] = {AnalyseContent.kind: AnalyseContent(policy, request_review)}
-    return Runtime(
-        settings,
-        database,
-        SqlStore(database, clock or SystemClock()),
-        HueyQueue(settings.queue_url),
-        handlers,
-    )
+    handlers: dict[str, Handler] = {
+        AnalyseContent.kind: AnalyseContent(policy, request_review),
+        DeliverWebhook.kind: DeliverWebhook(),
+    }
+    queue = HueyQueue(settings.queue_url, name=settings.queue_name)
+    store = SqlStore(database, clock or SystemClock(), on_job=queue.enqueue)
+    return Runtime(settings, database, store, queue, handlers)

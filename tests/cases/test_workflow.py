@@ -41,7 +41,6 @@ COMPLIANCE = Reviewer("compliance:cem", Role.COMPLIANCE)
 def _content(store: SqlStore, queue: HueyQueue, text: str = "some comment") -> str:
     return submit_text(
         store,
-        queue,
         platform="clips",
         actor="key:t",
         submission=TextSubmission(text, "comment", author_id="user-42"),

@@ -13,9 +13,11 @@ from haven.store.transactions import SqlStore
 
 def test_a_submission_is_stored_with_its_context(store: SqlStore, job_queue: HueyQueue) -> None:
     submitted = submit_text(
-        store, job_queue, platform="p1", actor="key:1",
+        store,
+        platform="p1",
+        actor="key:1",
         submission=TextSubmission("hi there", "caption", "en-GB", AgeBand.AGE_13_15, "gb", "v-9"),
-    )  # fmt: skip
+    )
     with store.transaction() as tx:
         item = tx.content.get(submitted.content.id, platform="p1")
         with pytest.raises(UnknownContent):
@@ -44,7 +46,7 @@ def test_bad_submissions_change_nothing(
     store: SqlStore, job_queue: HueyQueue, submission: TextSubmission, field: str
 ) -> None:
     with pytest.raises(InvalidSubmission) as raised:
-        submit_text(store, job_queue, platform="p1", actor="key:1", submission=submission)
+        submit_text(store, platform="p1", actor="key:1", submission=submission)
     assert raised.value.data["field"] == field
     with store.transaction() as tx:
         assert list(tx.audit.entries()) == []

@@ -34,7 +34,7 @@ def analyse() -> AnalyseContent:
 
 def _submit(store: SqlStore, queue: HueyQueue, text: str, surface: str = "comment") -> Job:
     return submit_text(
-        store, queue, platform="p1", submission=TextSubmission(text, surface), actor="key:test"
+        store, platform="p1", submission=TextSubmission(text, surface), actor="key:test"
     ).job
 
 

@@ -53,7 +53,7 @@ def test_a_job_survives_its_worker_killed_mid_job(
     runtime: Runtime = build_runtime(load_settings(None, environ))
     try:
         job = submit_text(
-            runtime.store, runtime.queue, platform="p1", actor="key:test",
+            runtime.store, platform="p1", actor="key:test",
             submission=TextSubmission("nobody would miss me if I was gone", "comment"),
         ).job  # fmt: skip
 
@@ -80,7 +80,8 @@ def test_a_job_survives_its_worker_killed_mid_job(
         assert state() == (JobState.DONE, 2)
         with runtime.store.transaction() as tx:
             decisions = tx.decisions.history(job.subject_id)
-            kinds = [e.kind for e in tx.audit.entries()]
+            kinds = [e.kind for e in tx.audit.entries(subject_type="job", subject_id=job.id)]
+            kinds += [e.kind for e in tx.audit.entries(subject_id=job.subject_id)]
         assert len(decisions) == 1
         assert "self_harm_suicide" in decisions[0].categories
         assert kinds.count("job.started") == 2

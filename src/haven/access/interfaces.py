@@ -4,7 +4,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
-from haven.access.models import ApiKey, StaffAccount, StaffToken
+from haven.access.models import ApiKey, StaffAccount, StaffToken, Webhook
 from haven.audit.interfaces import AuditLog
 from haven.clock import Clock
 
@@ -37,8 +37,15 @@ class Staff(Protocol):
     def revoke_token(self, token_id: str) -> None: ...
 
 
+class Webhooks(Protocol):
+    def set(self, webhook: Webhook) -> None: ...
+
+    def get(self, platform: str) -> Webhook | None: ...
+
+
 class AccessTransaction(Protocol):
     api_keys: ApiKeys
+    webhooks: Webhooks
     staff: Staff
     audit: AuditLog
 

@@ -54,3 +54,14 @@ class IssuedToken:
     token: StaffToken
     account: StaffAccount
     secret: str  # shown once
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where a platform hears about decisions. The secret signs every delivery (HMAC-SHA256);
+    it is kept as given, because signing needs it (protect the database accordingly)."""
+
+    platform: str
+    url: str
+    secret: str
+    created_at: datetime

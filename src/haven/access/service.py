@@ -7,10 +7,11 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from urllib.parse import urlsplit
 
 from haven.access.errors import InvalidKeyRequest, NotAuthenticated
 from haven.access.interfaces import AccessStore
-from haven.access.models import ApiKey, IssuedKey
+from haven.access.models import ApiKey, IssuedKey, Webhook
 from haven.audit.models import AuditEvent
 
 _PLATFORM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
@@ -62,3 +63,17 @@ def revoke_key(store: AccessStore, key_id: str, *, actor: str) -> ApiKey:
             raise InvalidKeyRequest(f"no API key with id {key_id!r}", field="key_id")
         tx.audit.append(AuditEvent("api_key", key_id, "api_key.revoked", actor, {}))
     return key
+
+
+def set_webhook(store: AccessStore, *, platform: str, url: str, actor: str) -> Webhook:
+    """Point the platform's decision webhooks at ``url``; returns the new signing secret."""
+    if not _PLATFORM.fullmatch(platform):
+        raise InvalidKeyRequest(f"platform {platform!r} is not a platform name", field="platform")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname or len(url) > 2000:
+        raise InvalidKeyRequest("the webhook URL must be an http(s) URL", field="url")
+    webhook = Webhook(platform, url, "whsec_" + secrets.token_urlsafe(32), store.clock.now())
+    with store.transaction() as tx:
+        tx.webhooks.set(webhook)
+        tx.audit.append(AuditEvent("webhook", platform, "webhook.set", actor, {"url": url}))
+    return webhook

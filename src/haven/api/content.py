@@ -24,7 +24,6 @@ def post_text(
     context. The answer comes from a background job: poll the content, or take the webhook."""
     submitted = submit_text(
         runtime.store,
-        runtime.queue,
         platform=key.platform,
         actor=key.actor,
         submission=TextSubmission(**body.model_dump()),

@@ -34,6 +34,7 @@ from haven.cases.models import (
 )
 from haven.cases.queues import ESCALATIONS_QUEUE, priority_for, queue_for
 from haven.decisions.models import Automation, Decision, Ground, Source
+from haven.decisions.webhooks import schedule_webhook
 from haven.taxonomy import CATEGORY_IDS
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
@@ -318,6 +319,7 @@ def _human_decision(
         ends_at=now + timedelta(days=review.duration_days) if review.duration_days else None,
     )
     tx.decisions.add(decision)
+    schedule_webhook(tx, decision, now)
     return decision
 
 

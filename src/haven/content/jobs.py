@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from haven.audit.models import AuditEvent
 from haven.content.models import ContentItem, ContentKind, ContentState
 from haven.decisions.models import Automation, Decision, DecisionDraft
+from haven.decisions.webhooks import schedule_webhook
 from haven.jobs.models import Job
 from haven.pipeline import check_texts
 from haven.policy.model import Policy
@@ -83,6 +84,7 @@ class AnalyseContent:
             notes=draft.notes,
         )
         tx.decisions.add(decision)
+        schedule_webhook(tx, decision, now)
         tx.content.set_state(content_id, ContentState.DECIDED)
         tx.audit.append(
             AuditEvent(

@@ -21,7 +21,6 @@ from haven.content.models import (
     TextSubmission,
 )
 from haven.decisions.models import Decision
-from haven.jobs.interfaces import JobQueue
 from haven.jobs.models import Job, new_job
 from haven.signals.text.analyzer import SURFACES
 from haven.signals.text.classify import MAX_TEXT_CHARACTERS, language_code
@@ -148,13 +147,13 @@ def check_text_now(
 
 def submit_text(
     store: ContentServiceStore,
-    queue: JobQueue,
     *,
     platform: str,
     submission: TextSubmission,
     actor: str,
 ) -> Submitted:
-    """Store a text with its context, queue its analysis and record both in the audit log."""
+    """Store a text with its context, queue its analysis and record both in the audit log (the
+    store hands the job to the queue once the transaction commits)."""
     submission = check_text_submission(submission)
     with store.transaction() as tx:
         now = store.clock.now()
@@ -178,5 +177,4 @@ def submit_text(
                 },
             )
         )
-    queue.enqueue(job.id)
     return Submitted(item, job)

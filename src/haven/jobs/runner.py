@@ -125,7 +125,8 @@ def _failed(
 ) -> str:
     error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
     log.warning("job %s attempt %d failed: %s", job.id, job.attempts, error)
-    final = job.attempts >= settings.max_attempts or handler is None
+    limit = getattr(handler, "max_attempts", settings.max_attempts)
+    final = job.attempts >= limit or handler is None
     delay = settings.retry_base * 2 ** (job.attempts - 1)
     with store.transaction() as tx:
         now = store.clock.now()

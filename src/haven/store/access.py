@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from haven.access.models import ApiKey, StaffAccount, StaffToken
-from haven.store.tables import ApiKeyRow, StaffRow, StaffTokenRow
+from haven.access.models import ApiKey, StaffAccount, StaffToken, Webhook
+from haven.store.tables import ApiKeyRow, StaffRow, StaffTokenRow, WebhookRow
 
 
 def _key(row: ApiKeyRow) -> ApiKey:
@@ -109,3 +109,27 @@ class SqlStaff:
 
     def revoke_token(self, token_id: str) -> None:
         self._session.execute(delete(StaffTokenRow).where(StaffTokenRow.id == token_id))
+
+
+class SqlWebhooks:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def set(self, webhook: Webhook) -> None:
+        row = self._session.get(WebhookRow, webhook.platform)
+        if row is None:
+            self._session.add(
+                WebhookRow(
+                    platform=webhook.platform,
+                    url=webhook.url,
+                    secret=webhook.secret,
+                    created_at=webhook.created_at,
+                )
+            )
+        else:
+            row.url, row.secret, row.created_at = webhook.url, webhook.secret, webhook.created_at
+        self._session.flush()
+
+    def get(self, platform: str) -> Webhook | None:
+        row = self._session.get(WebhookRow, platform)
+        return Webhook(row.platform, row.url, row.secret, row.created_at) if row else None

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from haven.content.errors import UnknownContent
 from haven.content.models import AgeBand, ContentItem, ContentKind, ContentState
+from haven.decisions.errors import NoDecision
 from haven.decisions.models import Automation, Decision, Ground, Source
 from haven.jobs.errors import UnknownJob
 from haven.jobs.models import Job, JobState
@@ -82,8 +83,10 @@ def _job(row: JobRow) -> Job:
 
 
 class SqlJobs:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, added: list[str] | None = None) -> None:
         self._session = session
+        # Ids of jobs this transaction created: the store sends them to the queue after commit.
+        self.added = added if added is not None else []
 
     def _locked(self, job_id: str) -> JobRow | None:
         return self._session.execute(
@@ -112,6 +115,7 @@ class SqlJobs:
             )
         )
         self._session.flush()
+        self.added.append(job.id)
         return job
 
     def get(self, job_id: str) -> Job:
@@ -253,6 +257,12 @@ class SqlDecisions:
             )
         )
         self._session.flush()
+
+    def get(self, decision_id: str) -> Decision:
+        row = self._session.get(DecisionRow, decision_id)
+        if row is None:
+            raise NoDecision(f"no decision with id {decision_id!r}", decision_id=decision_id)
+        return _decision(row)
 
     def latest(self, content_id: str) -> Decision | None:
         row = self._session.scalars(

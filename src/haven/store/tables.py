@@ -238,3 +238,12 @@ class StaffTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     csrf: Mapped[str | None] = mapped_column(String(64))
+
+
+class WebhookRow(Base):
+    __tablename__ = "webhooks"
+
+    platform: Mapped[str] = mapped_column(String(100), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

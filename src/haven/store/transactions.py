@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from haven.clock import Clock, SystemClock
-from haven.store.access import SqlApiKeys, SqlStaff
+from haven.store.access import SqlApiKeys, SqlStaff, SqlWebhooks
 from haven.store.audit_log import SqlAuditLog
 from haven.store.cases import SqlAppeals, SqlCases, SqlReports
 from haven.store.content import SqlContent, SqlDecisions, SqlJobs
 from haven.store.database import Database
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,14 +31,23 @@ class SqlTransaction:
     reports: SqlReports
     appeals: SqlAppeals
     staff: SqlStaff
+    webhooks: SqlWebhooks
 
 
 class SqlStore:
     """Implements the domain's transaction Protocols (``haven.cases.interfaces``) on SQL."""
 
-    def __init__(self, database: Database, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock | None = None,
+        on_job: Callable[[str], object] | None = None,
+    ) -> None:
+        """``on_job`` hands a job created in a transaction to the queue once that transaction
+        has committed (never before: a worker must not see a job it cannot read)."""
         self.database = database
         self.clock = clock or SystemClock()
+        self.on_job = on_job
 
     @contextmanager
     def transaction(
@@ -43,16 +55,24 @@ class SqlStore:
     ) -> Iterator[SqlTransaction]:
         """One transaction; ``snapshot`` reads one consistent state throughout (PostgreSQL
         REPEATABLE READ; SQLite transactions always are)."""
+        added: list[str] = []
         with self.database.session(snapshot=snapshot, write=write) as session:
             yield SqlTransaction(
                 session,
                 SqlAuditLog(session, self.clock),
                 SqlContent(session),
-                SqlJobs(session),
+                SqlJobs(session, added),
                 SqlDecisions(session),
                 SqlApiKeys(session),
                 SqlCases(session),
                 SqlReports(session),
                 SqlAppeals(session),
                 SqlStaff(session),
+                SqlWebhooks(session),
             )
+        if self.on_job is not None:
+            for job_id in added:
+                try:
+                    self.on_job(job_id)
+                except Exception:  # the job row is committed; the reaper sends it later
+                    log.exception("could not enqueue job %s; the reaper will", job_id)
