@@ -15,7 +15,7 @@ from haven.jobs.queue import HueyQueue
 from haven.jobs.runner import Handler, RunnerSettings
 from haven.jobs.worker import Worker
 from haven.policy import load_policy
-from haven.settings import Settings
+from haven.settings import Settings, SettingsError
 from haven.signals import default_registry
 from haven.store.database import Database
 from haven.store.transactions import SqlStore
@@ -67,8 +67,22 @@ def build_runtime(
         Path(settings.policy_file) if settings.policy_file else None,
         known_signals=default_registry().signal_kinds(),
     )
+    registry = default_registry()
+    analyzers = (
+        [name.strip() for name in settings.scan_analyzers.split(",") if name.strip()]
+        if settings.scan_analyzers
+        else registry.names()
+    )
+    unknown = set(analyzers) - set(registry.names())
+    if unknown:
+        raise SettingsError(
+            f"scan_analyzers names unknown analyzers: {', '.join(sorted(unknown))}"
+            f" (known: {', '.join(registry.names())})"
+        )
     handlers: dict[str, Handler] = {
-        AnalyseContent.kind: AnalyseContent(policy, request_review),
+        AnalyseContent.kind: AnalyseContent(
+            policy, request_review, media_root=settings.media_root, analyzers=analyzers
+        ),
         DeliverWebhook.kind: DeliverWebhook(),
     }
     queue = HueyQueue(settings.queue_url, name=settings.queue_name)

@@ -37,6 +37,9 @@ FIELDS: dict[str, tuple[str, type, float | None]] = {
     "worker_threads": ("HAVEN_WORKER_THREADS", int, 1),
     "public_reports_per_minute": ("HAVEN_PUBLIC_REPORTS_PER_MINUTE", int, 1),
     "logins_per_minute": ("HAVEN_LOGINS_PER_MINUTE", int, 1),
+    "media_dir": ("HAVEN_MEDIA_DIR", str, None),
+    "max_upload_bytes": ("HAVEN_MAX_UPLOAD_BYTES", int, 1024),
+    "scan_analyzers": ("HAVEN_SCAN_ANALYZERS", str, None),
 }
 KNOWN_KEYS = set(FIELDS)
 
@@ -58,6 +61,13 @@ class Settings:
     # Per client address and API process: enough for a person, too few for a flood.
     public_reports_per_minute: int = 10
     logins_per_minute: int = 10
+    media_dir: str | None = None  # None: "media" in the data directory
+    max_upload_bytes: int = 512 * 1024 * 1024
+    scan_analyzers: str | None = None  # comma-separated; None: every analyzer
+
+    @property
+    def media_root(self) -> Path:
+        return Path(self.media_dir) if self.media_dir else data_dir() / "media"
 
     @property
     def database_kind(self) -> str:

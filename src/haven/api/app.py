@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from haven import __version__
 from haven.api import cases, content, errors, review
+from haven.api.content import MEDIA_PATH
 from haven.api.limits import BodyLimit
 from haven.api.ratelimit import RateLimit
 from haven.runtime import Runtime, build_runtime
@@ -41,7 +42,9 @@ def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.runtime = runtime
-    app.add_middleware(BodyLimit, max_bytes=MAX_JSON_BYTES)
+    app.add_middleware(
+        BodyLimit, max_bytes=MAX_JSON_BYTES, larger={MEDIA_PATH: runtime.settings.max_upload_bytes}
+    )
     errors.install(app)
     app.include_router(content.router)
     app.include_router(cases.router)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Form, Response, UploadFile
 
 from haven.api.deps import PlatformKey, RuntimeDep
 from haven.api.schemas import ContentOut, DecisionOut, JobOut, TextSubmissionIn
 from haven.content.errors import UnknownContent
-from haven.content.models import TextSubmission
-from haven.content.service import check_text_now, submit_text
+from haven.content.models import AgeBand, MediaSubmission, TextSubmission
+from haven.content.service import check_text_now, submit_media, submit_text
 from haven.jobs.errors import UnknownJob
+from haven.signals.text.classify import MAX_TEXT_CHARACTERS
 
 router = APIRouter(prefix="/v1", tags=["content"])
 
@@ -27,6 +32,44 @@ def post_text(
         platform=key.platform,
         actor=key.actor,
         submission=TextSubmission(**body.model_dump()),
+    )
+    response.headers["Location"] = f"/v1/content/{submitted.content.id}"
+    return _content_out(runtime, key.platform, submitted.content.id)
+
+
+MEDIA_PATH = "/v1/content/media"
+
+
+@router.post("/content/media", status_code=202, response_model=ContentOut)
+def post_media(
+    file: UploadFile,
+    key: PlatformKey,
+    runtime: RuntimeDep,
+    response: Response,
+    caption: Annotated[str | None, Form(max_length=MAX_TEXT_CHARACTERS)] = None,
+    language: Annotated[str, Form(max_length=35)] = "en",
+    author_age_band: Annotated[AgeBand, Form()] = AgeBand.UNKNOWN,
+    region: Annotated[str | None, Form(max_length=2)] = None,
+    external_id: Annotated[str | None, Form(max_length=200)] = None,
+    author_id: Annotated[str | None, Form(max_length=200)] = None,
+) -> ContentOut:
+    """Upload a video (or audio) file with its context, as multipart/form-data. The body is
+    streamed to disk, refused with 413 past the upload limit before it is read, and refused
+    with 422 if it does not decode. The scan (flashes, speech, on-screen text, text safety of
+    caption and transcript) runs as a job: poll the content or take the webhook."""
+    root = runtime.settings.media_root
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=root, prefix=".upload-", delete=False) as target:
+        shutil.copyfileobj(file.file, target, 1 << 20)
+    submitted = submit_media(
+        runtime.store,
+        platform=key.platform,
+        upload=Path(target.name),
+        actor=key.actor,
+        media_root=root,
+        submission=MediaSubmission(
+            caption, language, author_age_band, region, external_id, author_id
+        ),
     )
     response.headers["Location"] = f"/v1/content/{submitted.content.id}"
     return _content_out(runtime, key.platform, submitted.content.id)

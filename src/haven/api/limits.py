@@ -11,16 +11,20 @@ class BodyLimit:
     """ASGI middleware: a declared Content-Length over the limit is answered 413 at once; a
     body without one (chunked) is counted as it streams and cut off at the limit."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, larger: dict[str, int] | None = None
+    ) -> None:
+        """``larger`` gives paths that take more (uploads) their own limit."""
+        self.app, self.default_max, self.larger = app, max_bytes, larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"], self.default_max)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(send, limit)
             return
         seen = 0
         started = refused = False
@@ -32,12 +36,12 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     # Answer 413 now and tell the app the client left, so it stops reading;
                     # whatever the app then tries to send is dropped.
                     refused = True
                     if not started:
-                        await self._refuse(send)
+                        await self._refuse(send, limit)
                     return {"type": "http.disconnect"}
             return message
 
@@ -54,13 +58,13 @@ class BodyLimit:
             if not refused:
                 raise
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         body = json.dumps(
             {
                 "error": {
                     "code": "body_too_large",
-                    "data": {"max_bytes": self.max_bytes},
-                    "message": f"request body over {self.max_bytes} bytes",
+                    "data": {"max_bytes": limit},
+                    "message": f"request body over {limit} bytes",
                 }
             }
         ).encode()

@@ -4,6 +4,7 @@ asks for review, opens its case."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any, Protocol
 
 from haven.audit.models import AuditEvent
@@ -11,9 +12,38 @@ from haven.content.models import ContentItem, ContentKind, ContentState
 from haven.decisions.models import Automation, Decision, DecisionDraft
 from haven.decisions.webhooks import schedule_webhook
 from haven.jobs.models import Job
-from haven.pipeline import check_texts
+from haven.pipeline import check_texts, scan
+from haven.policy.decisions import decide
 from haven.policy.model import Policy
+from haven.signals import default_registry
 from haven.signals.text.analyzer import TextItem
+
+
+def analyse_media(
+    item: ContentItem, policy: Policy, media_root: Path, analyzer_names: list[str]
+) -> DecisionDraft:
+    """Scan a stored upload with every configured analyzer (photosensitivity, speech, on-screen
+    text, text safety of the caption and transcript, claims) and decide with the policy."""
+    if item.media_path is None:
+        raise ValueError(f"content {item.id} has no stored media")
+    registry = default_registry()
+    analyzers = [registry.create(name) for name in analyzer_names]
+    result = scan(media_root / item.media_path, analyzers, policy, caption=item.text)
+    categories: dict[str, float] = {}
+    for signal in result.signals:
+        if signal.kind == "text.harm":
+            category = str(signal.attributes["category"])
+            score = float(signal.attributes["score"])
+            categories[category] = max(score, categories.get(category, 0.0))
+    return DecisionDraft(
+        outcome=decide("content", result.treatments),
+        treatments=[t.as_dict() for t in result.treatments],
+        categories=categories,
+        automated_detection=True,
+        automation=Automation.FULLY,
+        policy_version=policy.version,
+        notes=[f"scanned in {result.elapsed_seconds:.1f} s"],
+    )
 
 
 def analyse_text(item: ContentItem, policy: Policy) -> DecisionDraft:
@@ -48,8 +78,17 @@ class AnalyseContent:
 
     kind = "analyse_content"
 
-    def __init__(self, policy: Policy, open_review: ReviewOpener) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        open_review: ReviewOpener,
+        *,
+        media_root: Path | None = None,
+        analyzers: list[str] | None = None,
+    ) -> None:
         self.policy = policy
+        self.media_root = media_root
+        self.analyzers = analyzers or default_registry().names()
         # Given by the composition root (haven.runtime): the cases package opens the review,
         # and content, lower in the flow, does not import it.
         self.open_review = open_review
@@ -57,7 +96,11 @@ class AnalyseContent:
     def compute(self, tx_factory: Any, job: Job) -> DecisionDraft:
         with tx_factory.transaction(write=False) as tx:
             item = tx.content.get(job.subject_id)
-        return analyse_text(item, self.policy)
+        if item.kind is ContentKind.TEXT:
+            return analyse_text(item, self.policy)
+        if self.media_root is None:
+            raise RuntimeError("this worker has no media folder configured")
+        return analyse_media(item, self.policy, self.media_root, self.analyzers)
 
     def commit(self, tx: Any, job: Job, draft: DecisionDraft, now: Any) -> None:
         self.record(tx, job.subject_id, draft, now, job_id=job.id)

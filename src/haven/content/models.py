@@ -25,6 +25,7 @@ class AgeBand(StrEnum):
 class ContentKind(StrEnum):
     TEXT = "text"
     VIDEO = "video"
+    AUDIO = "audio"
     IMAGE = "image"
 
 
@@ -46,6 +47,18 @@ class TextSubmission:
 
 
 @dataclass(frozen=True)
+class MediaSubmission:
+    """A video (or audio) upload and its context; ``caption`` is the creator's text."""
+
+    caption: str | None = None
+    language: str = "en"
+    author_age_band: AgeBand = AgeBand.UNKNOWN
+    region: str | None = None
+    external_id: str | None = None
+    author_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ContentItem:
     id: str
     platform: str
@@ -60,3 +73,4 @@ class ContentItem:
     submitted_at: datetime
     state: ContentState
     author_id: str | None = None
+    media_path: str | None = None  # the stored upload, relative to the media folder

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
 from haven.audit.models import AuditEvent
 from haven.content.errors import InvalidSubmission
@@ -18,10 +20,12 @@ from haven.content.models import (
     ContentItem,
     ContentKind,
     ContentState,
+    MediaSubmission,
     TextSubmission,
 )
 from haven.decisions.models import Decision
 from haven.jobs.models import Job, new_job
+from haven.media.decode import MediaSource
 from haven.signals.text.analyzer import SURFACES
 from haven.signals.text.classify import MAX_TEXT_CHARACTERS, language_code
 
@@ -177,4 +181,87 @@ def submit_text(
                 },
             )
         )
+    return Submitted(item, job)
+
+
+def submit_media(
+    store: ContentServiceStore,
+    *,
+    platform: str,
+    upload: Path,
+    submission: MediaSubmission,
+    actor: str,
+    media_root: Path,
+) -> Submitted:
+    """Take an uploaded file (already on disk; Haven owns it from here), check that it is a
+    video or audio file that decodes, keep it in the media folder, and queue its scan. A bad
+    file or field is refused and the upload deleted: nothing else changes."""
+    try:
+        caption = submission.caption or None
+        if caption is not None and len(caption) > MAX_TEXT_CHARACTERS:
+            raise InvalidSubmission("caption is too long", field="caption")
+        context = check_text_submission(
+            TextSubmission(
+                caption or "-",
+                "caption",
+                submission.language,
+                submission.author_age_band,
+                submission.region,
+                submission.external_id,
+                submission.author_id,
+            )
+        )
+        with MediaSource(upload) as source:
+            info = source.info
+        digest = hashlib.sha256()
+        with upload.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+        content_id = str(uuid.uuid4())
+        stored = f"{content_id}.{info.container.split(',')[0]}"
+        media_root.mkdir(parents=True, exist_ok=True)
+        shutil.move(upload, media_root / stored)
+    except BaseException:
+        upload.unlink(missing_ok=True)
+        raise
+    now = store.clock.now()
+    item = ContentItem(
+        id=content_id,
+        platform=platform,
+        kind=ContentKind.VIDEO if info.has_video else ContentKind.AUDIO,
+        surface="video" if info.has_video else "audio",
+        language=context.language,
+        author_age_band=context.author_age_band,
+        region=context.region,
+        external_id=context.external_id,
+        text=caption,
+        media_sha256=digest.hexdigest(),
+        submitted_at=now,
+        state=ContentState.PENDING,
+        author_id=context.author_id,
+        media_path=stored,
+    )
+    try:
+        with store.transaction() as tx:
+            tx.content.add(item)
+            job = tx.jobs.add(
+                new_job(ANALYSE_CONTENT, item.id, key=f"{ANALYSE_CONTENT}:{item.id}", now=now)
+            )
+            tx.audit.append(
+                AuditEvent(
+                    "content",
+                    item.id,
+                    "content.submitted",
+                    actor,
+                    {
+                        "platform": platform,
+                        "kind": item.kind.value,
+                        "sha256": item.media_sha256,
+                        "job": job.id,
+                    },
+                )
+            )
+    except BaseException:
+        (media_root / stored).unlink(missing_ok=True)
+        raise
     return Submitted(item, job)

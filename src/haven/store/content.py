@@ -36,6 +36,7 @@ class SqlContent:
                 submitted_at=item.submitted_at,
                 state=item.state.value,
                 author_id=item.author_id,
+                media_path=item.media_path,
             )
         )
         self._session.flush()
@@ -58,6 +59,7 @@ class SqlContent:
             row.submitted_at,
             ContentState(row.state),
             row.author_id,
+            row.media_path,
         )
 
     def set_state(self, content_id: str, state: ContentState) -> None:

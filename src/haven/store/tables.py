@@ -103,6 +103,7 @@ class ContentRow(Base):
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
     state: Mapped[str] = mapped_column(String(10))
     author_id: Mapped[str | None] = mapped_column(String(200))
+    media_path: Mapped[str | None] = mapped_column(String(300))
 
 
 class JobRow(Base):

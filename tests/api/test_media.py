@@ -1,0 +1,133 @@
+"""Uploading a video through the API: streamed to disk, scanned by a job, decided; corrupt
+and oversize uploads refused with nothing kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from haven.access.service import create_key
+from haven.api.app import create_app
+from haven.runtime import Runtime, build_runtime
+from haven.settings import load_settings
+
+
+@pytest.fixture
+def media_runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
+    settings = load_settings(
+        None,
+        {
+            "HAVEN_DATA_DIR": str(tmp_path / "data"),
+            "HAVEN_DATABASE_URL": database_url,
+            "HAVEN_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
+            "HAVEN_MEDIA_DIR": str(tmp_path / "media"),
+            "HAVEN_MAX_UPLOAD_BYTES": "2000000",
+            # The photosensitivity and text analyzers; speech and OCR have their own tests.
+            "HAVEN_SCAN_ANALYZERS": "photosensitivity,text,claims",
+        },
+    )
+    runtime = build_runtime(settings)
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def platform(media_runtime: Runtime) -> dict[str, str]:
+    secret = create_key(media_runtime.store, platform="clips", name="t", actor="operator:t").secret
+    return {"X-API-Key": secret}
+
+
+def _stored(runtime: Runtime) -> list[Path]:
+    root = runtime.settings.media_root
+    return sorted(root.iterdir()) if root.exists() else []
+
+
+def test_a_flashing_video_is_scanned_and_warned(
+    media_runtime: Runtime, platform: dict[str, str], flashing_clip: Path
+) -> None:
+    client = TestClient(create_app(media_runtime))
+    with flashing_clip.open("rb") as video:
+        posted = client.post(
+            "/v1/content/media",
+            headers=platform,
+            files={"file": ("clip.mp4", video, "video/mp4")},
+            data={"caption": "watch till the end", "external_id": "v-1", "author_id": "user-42"},
+        )
+    assert posted.status_code == 202, posted.text
+    body = posted.json()
+    assert body["kind"] == "video" and body["state"] == "pending"
+    assert len(_stored(media_runtime)) == 1
+    assert media_runtime.worker().run(body["job_id"]) == "done"
+    decided = client.get(f"/v1/content/{body['id']}", headers=platform).json()
+    assert decided["state"] == "decided"
+    names = [t["name"] for t in decided["decision"]["treatments"]]
+    assert "photosensitivity_warning" in names
+    warning = next(
+        t for t in decided["decision"]["treatments"] if t["name"] == "photosensitivity_warning"
+    )
+    assert warning["reason"]
+    notice = client.post(
+        "/v1/reports",
+        headers=platform,
+        json={
+            "content_id": body["id"],
+            "category": "dangerous_challenges",
+            "video_timestamp": 1.5,
+            "explanation": "Flashing lights hurt.",
+            "reporter_kind": "user",
+            "reporter_id": "u-9",
+            "good_faith": True,
+            "notifier_name": "Ana",
+            "notifier_email": "ana@example.org",
+        },
+    )
+    assert notice.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "payload", [b"not a video at all" * 100, b"", b"\x00\x00\x00\x18ftypmp42" + b"\xff" * 4000]
+)
+def test_a_file_that_does_not_decode_is_refused_and_not_kept(
+    media_runtime: Runtime, platform: dict[str, str], payload: bytes
+) -> None:
+    client = TestClient(create_app(media_runtime))
+    answer = client.post(
+        "/v1/content/media", headers=platform, files={"file": ("clip.mp4", payload, "video/mp4")}
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["message"]
+    assert _stored(media_runtime) == []
+    with media_runtime.store.transaction() as tx:
+        assert [e.kind for e in tx.audit.entries()] == ["api_key.created"]
+
+
+def test_an_oversize_upload_is_refused_before_it_is_read(
+    media_runtime: Runtime, platform: dict[str, str]
+) -> None:
+    client = TestClient(create_app(media_runtime))
+    answer = client.post(
+        "/v1/content/media",
+        headers=platform,
+        files={"file": ("big.mp4", b"\x00" * 2_100_000, "video/mp4")},
+    )
+    assert answer.status_code == 413
+    assert answer.json()["error"]["code"] == "body_too_large"
+    assert _stored(media_runtime) == []
+
+
+def test_bad_context_fields_are_refused(
+    media_runtime: Runtime, platform: dict[str, str], flashing_clip: Path
+) -> None:
+    client = TestClient(create_app(media_runtime))
+    for data in ({"region": "Germany"}, {"author_age_band": "teen"}, {"language": "??"}):
+        answer = client.post(
+            "/v1/content/media",
+            headers=platform,
+            data=data,
+            files={"file": ("c.mp4", flashing_clip.read_bytes(), "video/mp4")},
+        )
+        assert answer.status_code == 422, (data, answer.text)
+    assert _stored(media_runtime) == []
