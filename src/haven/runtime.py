@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 
 from haven.cases.service import request_review
 from haven.clock import Clock, SystemClock
+from haven.content.batching import TextBatcher
 from haven.content.jobs import AnalyseContent
 from haven.decisions.webhooks import DeliverWebhook
 from haven.jobs.queue import HueyQueue
@@ -42,6 +44,11 @@ class Runtime:
             reap_interval=timedelta(seconds=self.settings.reap_interval_seconds),
             embedded=embedded,
         )
+
+    @cached_property
+    def text_batcher(self) -> TextBatcher:
+        """Batches the texts of concurrent synchronous checks (its thread starts on first use)."""
+        return TextBatcher(self.analyser.policy)
 
     @property
     def analyser(self) -> AnalyseContent:

@@ -85,6 +85,7 @@ def check_text(body: TextSubmissionIn, key: PlatformKey, runtime: RuntimeDep) ->
         platform=key.platform,
         actor=key.actor,
         submission=TextSubmission(**body.model_dump()),
+        batcher=runtime.text_batcher,
     )
     return _content_out(runtime, key.platform, checked.content.id)
 

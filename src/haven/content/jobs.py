@@ -46,25 +46,41 @@ def analyse_media(
     )
 
 
-def analyse_text(item: ContentItem, policy: Policy) -> DecisionDraft:
-    if item.kind is not ContentKind.TEXT or item.text is None:
-        raise ValueError(f"content {item.id} is {item.kind}, not text")
-    check = check_texts(
-        [TextItem(item.text, item.surface, id=item.id)],
+def analyse_texts(items: list[ContentItem], policy: Policy) -> list[DecisionDraft]:
+    """Decide several texts that share language, region and age band in one model batch."""
+    first = items[0]
+    for item in items:
+        if item.kind is not ContentKind.TEXT or item.text is None:
+            raise ValueError(f"content {item.id} is {item.kind}, not text")
+        if _batch_key(item) != _batch_key(first):
+            raise ValueError("texts in one batch share language, region and age band")
+    checks = check_texts(
+        [TextItem(str(item.text), item.surface, id=item.id) for item in items],
         policy,
-        item.language,
-        country=item.region,
-        minor=item.author_age_band.minor,
-    )[0]
-    return DecisionDraft(
-        outcome=check.decision,
-        treatments=[t.as_dict() for t in check.treatments],
-        categories={str(f["category"]): float(f["score"]) for f in check.flagged},  # type: ignore[arg-type]
-        automated_detection=True,
-        automation=Automation.FULLY,
-        policy_version=policy.version,
-        notes=list(check.notes),
+        first.language,
+        country=first.region,
+        minor=first.author_age_band.minor,
     )
+    return [
+        DecisionDraft(
+            outcome=check.decision,
+            treatments=[t.as_dict() for t in check.treatments],
+            categories={str(f["category"]): float(f["score"]) for f in check.flagged},  # type: ignore[arg-type]
+            automated_detection=True,
+            automation=Automation.FULLY,
+            policy_version=policy.version,
+            notes=list(check.notes),
+        )
+        for check in checks
+    ]
+
+
+def _batch_key(item: ContentItem) -> tuple[str, str, bool]:
+    return item.language, item.region or "", item.author_age_band.minor
+
+
+def analyse_text(item: ContentItem, policy: Policy) -> DecisionDraft:
+    return analyse_texts([item], policy)[0]
 
 
 class ReviewOpener(Protocol):

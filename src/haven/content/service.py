@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from haven.audit.models import AuditEvent
+from haven.content.batching import TextBatcher
 from haven.content.errors import InvalidSubmission
 from haven.content.interfaces import ContentServiceStore
 from haven.content.jobs import AnalyseContent, analyse_text
@@ -121,13 +122,14 @@ def check_text_now(
     platform: str,
     submission: TextSubmission,
     actor: str,
+    batcher: TextBatcher | None = None,
 ) -> Checked:
     """Decide a text while the caller waits (a comment before it is posted, a search before
-    its results): classified in this thread, then stored, decided and audited in one
-    transaction, exactly as a job would."""
+    its results): classified (in a batch with other waiting texts, given a ``batcher``), then
+    stored, decided and audited in one transaction, exactly as a job would."""
     submission = check_text_submission(submission)
     item = _text_item(platform, submission, store.clock.now())
-    draft = analyse_text(item, analyser.policy)
+    draft = batcher.analyse(item) if batcher is not None else analyse_text(item, analyser.policy)
     with store.transaction() as tx:
         tx.content.add(item)
         tx.audit.append(
