@@ -14,7 +14,7 @@ from pathlib import Path
 from haven.audit.models import AuditEvent
 from haven.content.batching import TextBatcher
 from haven.content.errors import InvalidSubmission
-from haven.content.interfaces import ContentServiceStore
+from haven.content.interfaces import ContentServiceStore, ContentTransaction
 from haven.content.jobs import AnalyseContent, analyse_text
 from haven.content.models import (
     AgeBand,
@@ -151,6 +151,30 @@ def check_text_now(
     return Checked(replace(item, state=ContentState.DECIDED), decision)
 
 
+def _store_and_queue(tx: ContentTransaction, item: ContentItem, actor: str, now: datetime) -> Job:
+    """Store the item, create its analysis job and audit the submission, in ``tx``."""
+    tx.content.add(item)
+    job = tx.jobs.add(
+        new_job(ANALYSE_CONTENT, item.id, key=f"{ANALYSE_CONTENT}:{item.id}", now=now)
+    )
+    tx.audit.append(
+        AuditEvent(
+            "content",
+            item.id,
+            "content.submitted",
+            actor,
+            {
+                "platform": item.platform,
+                "kind": item.kind.value,
+                "surface": item.surface,
+                "sha256": item.media_sha256,
+                "job": job.id,
+            },
+        )
+    )
+    return job
+
+
 def submit_text(
     store: ContentServiceStore,
     *,
@@ -164,25 +188,7 @@ def submit_text(
     with store.transaction() as tx:
         now = store.clock.now()
         item = _text_item(platform, submission, now)
-        tx.content.add(item)
-        job = tx.jobs.add(
-            new_job(ANALYSE_CONTENT, item.id, key=f"{ANALYSE_CONTENT}:{item.id}", now=now)
-        )
-        tx.audit.append(
-            AuditEvent(
-                "content",
-                item.id,
-                "content.submitted",
-                actor,
-                {
-                    "platform": platform,
-                    "kind": item.kind.value,
-                    "surface": item.surface,
-                    "sha256": item.media_sha256,
-                    "job": job.id,
-                },
-            )
-        )
+        job = _store_and_queue(tx, item, actor, now)
     return Submitted(item, job)
 
 
@@ -245,24 +251,7 @@ def submit_media(
     )
     try:
         with store.transaction() as tx:
-            tx.content.add(item)
-            job = tx.jobs.add(
-                new_job(ANALYSE_CONTENT, item.id, key=f"{ANALYSE_CONTENT}:{item.id}", now=now)
-            )
-            tx.audit.append(
-                AuditEvent(
-                    "content",
-                    item.id,
-                    "content.submitted",
-                    actor,
-                    {
-                        "platform": platform,
-                        "kind": item.kind.value,
-                        "sha256": item.media_sha256,
-                        "job": job.id,
-                    },
-                )
-            )
+            job = _store_and_queue(tx, item, actor, now)
     except BaseException:
         (media_root / stored).unlink(missing_ok=True)
         raise
