@@ -177,3 +177,10 @@ def test_staff_routes_need_a_token_and_logins_are_limited(
     assert statuses[-1] == 429
     alice = {"Authorization": "Bearer " + "x"}
     assert client.post("/v1/staff/logout", headers=alice).status_code == 401
+
+
+def test_an_audit_cursor_past_any_integer_is_a_422(client: TestClient) -> None:
+    """Found by the fuzzer: a cursor too large for the database's integers used to crash."""
+    ada = _login(client, "ada")
+    answer = client.get("/v1/audit?after=9223372036854775808", headers=ada)
+    assert answer.status_code == 422

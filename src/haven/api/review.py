@@ -175,7 +175,7 @@ def audit_entries(
     runtime: RuntimeDep,
     subject_type: Annotated[str | None, Query(max_length=200)] = None,
     subject_id: Annotated[str | None, Query(max_length=200)] = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEntryOut]:
     """Audit search for administrators and compliance."""
