@@ -114,13 +114,12 @@ def test_a_decision_is_delivered_signed_and_retried(
     assert kinds == ["webhook.set", "webhook.delivered"]
 
 
-def test_a_platform_without_a_webhook_is_skipped(
+def test_a_platform_without_a_webhook_costs_no_job(
     store: SqlStore, job_queue: HueyQueue, handlers: dict[str, object]
 ) -> None:
-    webhook_job = _decide(store, job_queue, handlers, "quiet")
-    assert run_job(store, webhook_job, handlers, job_queue, SETTINGS) == "done"  # type: ignore[arg-type]
+    assert _decide(store, job_queue, handlers, "quiet") == "None"
     with store.transaction() as tx:
-        assert [e.kind for e in tx.audit.entries(subject_type="webhook")] == ["webhook.skipped"]
+        assert list(tx.audit.entries(subject_type="webhook")) == []
 
 
 def test_an_unreachable_endpoint_fails_after_its_attempts(

@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
+from haven.access.interfaces import Webhooks
 from haven.audit.interfaces import AuditLog
 from haven.cases.models import Appeal, AppealStatus, CaseState, Report
 from haven.clock import Clock
@@ -51,6 +52,7 @@ class Appeals(Protocol):
 
 class CasesTransaction(Protocol):
     audit: AuditLog
+    webhooks: Webhooks
     content: ContentStore
     decisions: DecisionsStore
     cases: Cases

@@ -319,7 +319,7 @@ def _human_decision(
         ends_at=now + timedelta(days=review.duration_days) if review.duration_days else None,
     )
     tx.decisions.add(decision)
-    schedule_webhook(tx, decision, now)
+    schedule_webhook(tx, decision, platform=tx.content.get(content_id).platform, now=now)
     return decision
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from haven.access.interfaces import Webhooks
 from haven.audit.interfaces import AuditLog
 from haven.clock import Clock
 from haven.content.models import ContentItem, ContentState
@@ -20,6 +21,7 @@ class ContentStore(Protocol):
 
 
 class ContentTransaction(Protocol):
+    webhooks: Webhooks
     content: ContentStore
     jobs: JobsStore
     audit: AuditLog

@@ -143,7 +143,8 @@ class AnalyseContent:
             notes=draft.notes,
         )
         tx.decisions.add(decision)
-        schedule_webhook(tx, decision, now)
+        platform = tx.content.get(content_id).platform
+        schedule_webhook(tx, decision, platform=platform, now=now)
         tx.content.set_state(content_id, ContentState.DECIDED)
         tx.audit.append(
             AuditEvent(

@@ -30,9 +30,13 @@ class WebhookFailed(Exception):
     pass
 
 
-def schedule_webhook(tx: Any, decision: Decision, now: datetime) -> None:
-    """Queue the delivery in the caller's transaction (sent to the queue after commit)."""
+def schedule_webhook(tx: Any, decision: Decision, *, platform: str, now: datetime) -> bool:
+    """Queue the delivery in the caller's transaction (sent to the queue after commit), if
+    the platform has a webhook: a platform without one costs no job."""
+    if tx.webhooks.get(platform) is None:
+        return False
     tx.jobs.add(new_job(WEBHOOK_JOB, decision.id, key=f"{WEBHOOK_JOB}:{decision.id}", now=now))
+    return True
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -75,8 +79,9 @@ def payload(decision: Decision, *, delivery: str, external_id: str | None) -> di
 
 
 class DeliverWebhook:
-    """Handler of ``deliver_webhook`` jobs. A platform without a webhook gets nothing; an
-    answer other than 2xx, a timeout or a refused connection is retried with backoff."""
+    """Handler of ``deliver_webhook`` jobs. An answer other than 2xx, a timeout or a refused
+    connection is retried with backoff; a webhook removed since the job was queued is
+    skipped."""
 
     kind = WEBHOOK_JOB
     max_attempts = 8  # 5 s, 10 s, 20 s ... about 10 minutes in all
