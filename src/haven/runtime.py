@@ -54,7 +54,8 @@ class Runtime:
     def analyser(self) -> AnalyseContent:
         """The text analysis that jobs and synchronous checks share."""
         handler = self.handlers[AnalyseContent.kind]
-        assert isinstance(handler, AnalyseContent)
+        if not isinstance(handler, AnalyseContent):
+            raise TypeError(f"the {AnalyseContent.kind} handler is {type(handler).__name__}")
         return handler
 
     def close(self) -> None:

@@ -20,7 +20,9 @@ from haven.settings import load_settings
 MAX_JSON_BYTES = 512 * 1024
 
 
-def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
+def create_app(
+    runtime: Runtime, *, embedded_worker: bool = False, close_runtime: bool = False
+) -> FastAPI:
     """The API over ``runtime``. With ``embedded_worker`` the app runs one worker in its own
     process while it serves (``haven serve``); otherwise workers run apart (``haven worker``)."""
 
@@ -34,6 +36,8 @@ def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
         finally:
             if worker:
                 worker.stop()
+            if close_runtime:
+                runtime.close()
 
     app = FastAPI(
         title="Haven",
@@ -76,9 +80,8 @@ def create_app(runtime: Runtime, *, embedded_worker: bool = False) -> FastAPI:
 
 def _from_settings(embedded_worker: bool) -> FastAPI:
     runtime = build_runtime(load_settings())
-    app = create_app(runtime, embedded_worker=embedded_worker)
-    app.router.on_shutdown.append(runtime.close)
-    return app
+    # The app built the runtime, so it closes it when the server shuts down.
+    return create_app(runtime, embedded_worker=embedded_worker, close_runtime=True)
 
 
 def serve_with_worker() -> FastAPI:

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from haven.api.deps import PlatformKey, RuntimeDep
 from haven.api.schemas import AppealIn, AppealOut, ReportIn, ReportReceipt, Statement
-from haven.cases.models import ReporterKind
+from haven.cases.models import Report, ReporterKind
 from haven.cases.models import ReportIn as Notice
 from haven.cases.service import appeal, receive_report
 from haven.decisions.errors import NoStatement
@@ -24,7 +24,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PlatformName = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$")]
 
 
-def _receipt(report) -> ReportReceipt:  # type: ignore[no-untyped-def]
+def _receipt(report: Report) -> ReportReceipt:
     return ReportReceipt(
         id=report.id, received_at=report.received_at, content_id=report.notice.content_id
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -130,9 +129,5 @@ def _content_out(runtime: RuntimeDep, platform: str, content_id: str) -> Content
         state=item.state.value,
         submitted_at=item.submitted_at,
         job_id=job_id,
-        decision=DecisionOut(
-            **{k: v for k, v in asdict(decision).items() if k in DecisionOut.model_fields}
-        )
-        if decision
-        else None,
+        decision=DecisionOut.of(decision) if decision else None,
     )

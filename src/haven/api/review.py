@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -82,11 +81,7 @@ def case_view(runtime: RuntimeDep, staff: StaffDep, content_id: str) -> CaseView
         claimed_by=state.claimed_by,
         claim_expires_at=state.claim_expires_at,
         appeal_id=state.appeal_id,
-        decision=DecisionOut(
-            **{k: v for k, v in asdict(decision).items() if k in DecisionOut.model_fields}
-        )
-        if decision
-        else None,
+        decision=DecisionOut.of(decision) if decision else None,
         reports=[
             ReportView(
                 id=r.id,
@@ -149,9 +144,7 @@ def decide(content_id: str, body: ReviewIn, staff: StaffDep, runtime: RuntimeDep
         body.duration_days,
     )
     decision = service.decide(runtime.store, staff.reviewer, content_id, review)
-    return DecisionOut(
-        **{k: v for k, v in asdict(decision).items() if k in DecisionOut.model_fields}
-    )
+    return DecisionOut.of(decision)
 
 
 @router.post("/review/cases/{content_id}/appeal-decision")

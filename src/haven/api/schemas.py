@@ -3,6 +3,7 @@ silently ignored option)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Literal
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from haven.cases.models import AppellantKind, ReporterKind
 from haven.content.models import AgeBand
-from haven.decisions.models import Ground
+from haven.decisions.models import Decision, Ground
 from haven.signals.text.classify import MAX_TEXT_CHARACTERS
 
 # Closed vocabularies are enums in the OpenAPI document, so clients (and the fuzzer) see them.
@@ -51,6 +52,10 @@ class TextSubmissionIn(Strict):
 
 
 class DecisionOut(BaseModel):
+    @classmethod
+    def of(cls, decision: Decision) -> DecisionOut:
+        return cls(**{k: v for k, v in asdict(decision).items() if k in cls.model_fields})
+
     id: str
     version: int
     made_at: datetime

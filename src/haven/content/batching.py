@@ -14,7 +14,7 @@ import time
 from concurrent.futures import Future
 from itertools import groupby
 
-from haven.content.jobs import _batch_key, analyse_texts
+from haven.content.jobs import analyse_texts, batch_key
 from haven.content.models import ContentItem
 from haven.decisions.models import DecisionDraft
 from haven.policy.model import Policy
@@ -62,8 +62,8 @@ class TextBatcher:
             except queue.Empty:
                 break
         try:
-            batch.sort(key=lambda pair: _batch_key(pair[0]))
-            groups = [list(g) for _, g in groupby(batch, key=lambda p: _batch_key(p[0]))]
+            batch.sort(key=lambda pair: batch_key(pair[0]))
+            groups = [list(g) for _, g in groupby(batch, key=lambda p: batch_key(p[0]))]
         except Exception as exc:
             for _, answer in batch:
                 answer.set_exception(exc)

@@ -52,7 +52,7 @@ def analyse_texts(items: list[ContentItem], policy: Policy) -> list[DecisionDraf
     for item in items:
         if item.kind is not ContentKind.TEXT or item.text is None:
             raise ValueError(f"content {item.id} is {item.kind}, not text")
-        if _batch_key(item) != _batch_key(first):
+        if batch_key(item) != batch_key(first):
             raise ValueError("texts in one batch share language, region and age band")
     checks = check_texts(
         [TextItem(str(item.text), item.surface, id=item.id) for item in items],
@@ -75,7 +75,8 @@ def analyse_texts(items: list[ContentItem], policy: Policy) -> list[DecisionDraf
     ]
 
 
-def _batch_key(item: ContentItem) -> tuple[str, str, bool]:
+def batch_key(item: ContentItem) -> tuple[str, str, bool]:
+    """Texts that share this key can be decided in one model batch."""
     return item.language, item.region or "", item.author_age_band.minor
 
 
