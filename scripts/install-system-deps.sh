@@ -6,6 +6,9 @@
 #                           word-error-rate benchmark
 #   fonts-dejavu-core, fonts-liberation2, fonts-freefont-ttf
 #                           fonts for the burned-in captions of the OCR tests and benchmark
+#   chromium, chromium-driver
+#                           the moderators' console is tested end to end in headless Chromium
+#                           through Selenium; no tool downloads its own browser
 # PyAV's wheel carries FFmpeg, and the models come inside Python packages (pyproject.toml).
 set -euo pipefail
 need=()
@@ -15,6 +18,8 @@ command -v espeak-ng >/dev/null || need+=(espeak-ng)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf ] || need+=(fonts-liberation2)
 [ -f /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || need+=(fonts-freefont-ttf)
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi

@@ -31,7 +31,8 @@ OPERATOR = "operator:cli"
 def serve(
     config: Path | None, database_url: str | None, host: str, port: int, no_worker: bool
 ) -> None:
-    """Run the API (OpenAPI at /docs) and, unless --no-worker, one worker in this process."""
+    """Run the API (OpenAPI at /docs), the console (/console) and, unless --no-worker, one
+    worker in this process."""
     try:
         settings = _settings(config, database_url)
         Database(settings.database_url).upgrade()
@@ -43,7 +44,7 @@ def serve(
     if config:
         os.environ["HAVEN_CONFIG"] = str(config)
     factory = "serve_without_worker" if no_worker else "serve_with_worker"
-    uvicorn.run(f"haven.api.app:{factory}", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run(f"haven.server:{factory}", factory=True, host=host, port=port, log_level="info")
 
 
 @click.command()

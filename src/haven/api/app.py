@@ -1,4 +1,5 @@
-"""The application factory: ``create_app(runtime)``; ``haven serve`` adds an in-process worker."""
+"""The API application: ``create_app(runtime)``. ``haven.server`` adds the console beside it,
+and ``haven serve`` an in-process worker."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from haven import __version__
+from haven.access.ratelimit import RateLimit
 from haven.api import cases, content, errors, review
 from haven.api.content import MEDIA_PATH
 from haven.api.limits import BodyLimit
-from haven.api.ratelimit import RateLimit
-from haven.runtime import Runtime, build_runtime
-from haven.settings import load_settings
+from haven.runtime import Runtime
 
 # JSON bodies: a text is at most 100,000 characters (400 KB of UTF-8 at worst) plus its context.
 MAX_JSON_BYTES = 512 * 1024
@@ -76,19 +76,3 @@ def create_app(
         return JSONResponse({"status": "ready"})
 
     return app
-
-
-def _from_settings(embedded_worker: bool) -> FastAPI:
-    runtime = build_runtime(load_settings())
-    # The app built the runtime, so it closes it when the server shuts down.
-    return create_app(runtime, embedded_worker=embedded_worker, close_runtime=True)
-
-
-def serve_with_worker() -> FastAPI:
-    """Factory for ``haven serve`` (uvicorn ``--factory``): settings from the environment."""
-    return _from_settings(embedded_worker=True)
-
-
-def serve_without_worker() -> FastAPI:
-    """Factory for ``haven serve --no-worker``: workers run apart (``haven worker``)."""
-    return _from_settings(embedded_worker=False)

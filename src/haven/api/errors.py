@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from haven.access.errors import LoginFailed, NotAuthenticated
-from haven.api.ratelimit import RateLimited
+from haven.access.ratelimit import RateLimited
 from haven.cases.errors import CaseNotClaimable, NoCase, NotPermitted
 from haven.content.errors import UnknownContent
 from haven.decisions.errors import NoStatement

@@ -15,6 +15,7 @@ from haven.jobs.models import Job
 from haven.pipeline import check_texts, scan
 from haven.policy.decisions import decide
 from haven.policy.model import Policy
+from haven.report import build_report
 from haven.signals import default_registry
 from haven.signals.text.analyzer import TextItem
 
@@ -29,6 +30,9 @@ def analyse_media(
     registry = default_registry()
     analyzers = [registry.create(name) for name in analyzer_names]
     result = scan(media_root / item.media_path, analyzers, policy, caption=item.text)
+    evidence = build_report(result)
+    # The report names the file where it lies on this server; reviewers need its content id.
+    evidence["file"]["path"] = item.media_path
     categories: dict[str, float] = {}
     for signal in result.signals:
         if signal.kind == "text.harm":
@@ -43,6 +47,7 @@ def analyse_media(
         automation=Automation.FULLY,
         policy_version=policy.version,
         notes=[f"scanned in {result.elapsed_seconds:.1f} s"],
+        evidence=evidence,
     )
 
 
@@ -70,6 +75,7 @@ def analyse_texts(items: list[ContentItem], policy: Policy) -> list[DecisionDraf
             automation=Automation.FULLY,
             policy_version=policy.version,
             notes=list(check.notes),
+            evidence=check.as_dict(),
         )
         for check in checks
     ]
@@ -144,6 +150,8 @@ class AnalyseContent:
             notes=draft.notes,
         )
         tx.decisions.add(decision)
+        if draft.evidence is not None:
+            tx.decisions.add_evidence(decision.id, content_id, draft.evidence)
         platform = tx.content.get(content_id).platform
         schedule_webhook(tx, decision, platform=platform, now=now)
         tx.content.set_state(content_id, ContentState.DECIDED)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from haven.decisions.models import Decision
 
@@ -17,3 +17,11 @@ class DecisionsStore(Protocol):
     def latest(self, content_id: str) -> Decision | None: ...
 
     def history(self, content_id: str) -> list[Decision]: ...
+
+    def add_evidence(self, decision_id: str, content_id: str, report: dict[str, Any]) -> None:
+        """Keep what an automated decision was made from (a scan report or a text check)."""
+        ...
+
+    def evidence(self, content_id: str) -> dict[str, Any] | None:
+        """The evidence of the content's latest decision that has any."""
+        ...

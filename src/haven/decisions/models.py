@@ -27,6 +27,8 @@ class DecisionDraft:
     automation: Automation
     policy_version: str
     notes: list[str] = field(default_factory=list)
+    # What the analysis saw, kept for reviewers: a scan report or a text check (JSON).
+    evidence: dict[str, Any] | None = None
 
 
 class Source(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from haven.decisions.errors import NoDecision
 from haven.decisions.models import Automation, Decision, Ground, Source
 from haven.jobs.errors import UnknownJob
 from haven.jobs.models import Job, JobState
-from haven.store.tables import ContentRow, DecisionRow, JobRow
+from haven.store.tables import ContentRow, DecisionRow, EvidenceRow, JobRow
 
 
 class SqlContent:
@@ -282,3 +283,19 @@ class SqlDecisions:
             .order_by(DecisionRow.version)
         )
         return [_decision(row) for row in rows]
+
+    def add_evidence(self, decision_id: str, content_id: str, report: dict[str, Any]) -> None:
+        self._session.add(
+            EvidenceRow(decision_id=decision_id, content_id=content_id, report=report)
+        )
+        self._session.flush()
+
+    def evidence(self, content_id: str) -> dict[str, Any] | None:
+        report = self._session.scalars(
+            select(EvidenceRow.report)
+            .join(DecisionRow, DecisionRow.id == EvidenceRow.decision_id)
+            .where(EvidenceRow.content_id == content_id)
+            .order_by(DecisionRow.version.desc())
+            .limit(1)
+        ).first()
+        return report

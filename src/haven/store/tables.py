@@ -151,6 +151,17 @@ class DecisionRow(Base):
     __table_args__ = (UniqueConstraint("content_id", "version", name="uq_decisions_version"),)
 
 
+class EvidenceRow(Base):
+    """What an automated decision was made from: the scan report of a video (signals, flash
+    segments, transcript, on-screen text) or the text check of a text, for the reviewers."""
+
+    __tablename__ = "evidence"
+
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"), primary_key=True)
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id"), index=True)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class ApiKeyRow(Base):
     __tablename__ = "api_keys"
 
