@@ -3,11 +3,14 @@ and oversize uploads refused with nothing kept."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from haven.access.service import create_key
 from haven.api.app import create_app
@@ -131,3 +134,54 @@ def test_bad_context_fields_are_refused(
         )
         assert answer.status_code == 422, (data, answer.text)
     assert _stored(media_runtime) == []
+
+
+def test_unknown_or_repeated_form_fields_are_refused(
+    media_runtime: Runtime, platform: dict[str, str], flashing_clip: Path
+) -> None:
+    client = TestClient(create_app(media_runtime))
+    clip = flashing_clip.read_bytes()
+    for data, field in (
+        ({"captoin": "typo"}, "body.captoin"),
+        ({"caption": ["one", "two"]}, "body.caption"),
+    ):
+        answer = client.post(
+            "/v1/content/media",
+            headers=platform,
+            data=data,
+            files={"file": ("c.mp4", clip, "video/mp4")},
+        )
+        assert answer.status_code == 422, answer.text
+        problems = answer.json()["error"]["data"]["problems"]
+        assert [p["field"] for p in problems] == [field]
+    assert _stored(media_runtime) == []
+    with media_runtime.store.transaction() as tx:
+        assert [e.kind for e in tx.audit.entries()] == ["api_key.created"]
+
+
+@pytest.mark.parametrize(("suffix", "codec"), [("png", "png"), ("jpg", "JPEG"), ("webp", "WEBP")])
+def test_a_still_image_is_stored_and_scanned_as_an_image(
+    media_runtime: Runtime, platform: dict[str, str], tmp_path: Path, suffix: str, codec: str
+) -> None:
+    picture = tmp_path / f"picture.{suffix}"
+    pixels = np.random.default_rng(7).integers(0, 255, (240, 320, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(picture, format=codec if codec != "png" else "PNG")
+    with TestClient(create_app(media_runtime, embedded_worker=True)) as client:
+        answer = client.post(
+            "/v1/content/media",
+            headers=platform,
+            data={"caption": "you're a worthless loser, nobody likes you"},
+            files={"file": (picture.name, picture.read_bytes(), "application/octet-stream")},
+        )
+        assert answer.status_code == 202, answer.text
+        assert answer.json()["kind"] == "image"
+        content_id = answer.json()["id"]
+        deadline = time.monotonic() + 60
+        while (state := client.get(f"/v1/content/{content_id}", headers=platform).json())[
+            "state"
+        ] == "pending":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    assert state["state"] == "decided", state
+    assert "harassment_bullying" in state["decision"]["categories"]
+    assert [p.suffix for p in _stored(media_runtime)] == [f".{suffix}"]

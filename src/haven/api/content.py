@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
 
 from haven.api.deps import PlatformKey, RuntimeDep
 from haven.api.schemas import ContentOut, DecisionOut, JobOut, TextSubmissionIn
@@ -39,7 +40,39 @@ def post_text(
 MEDIA_PATH = "/v1/content/media"
 
 
-@router.post("/content/media", status_code=202, response_model=ContentOut)
+MEDIA_FIELDS = {
+    "file",
+    "caption",
+    "language",
+    "author_age_band",
+    "region",
+    "external_id",
+    "author_id",
+}
+
+
+async def known_media_fields(request: Request) -> None:
+    """Refuse a form with a field the endpoint does not take, or a field given twice: a
+    misspelt ``captoin`` would otherwise be dropped without a word."""
+    form = await request.form()
+    problems = [
+        {"type": "extra_forbidden", "loc": ("body", name), "msg": "unknown field", "input": None}
+        for name in sorted(set(form.keys()) - MEDIA_FIELDS)
+    ] + [
+        {"type": "repeated", "loc": ("body", name), "msg": "given more than once", "input": None}
+        for name in sorted(set(form.keys()) & MEDIA_FIELDS)
+        if len(form.getlist(name)) > 1
+    ]
+    if problems:
+        raise RequestValidationError(problems)
+
+
+@router.post(
+    "/content/media",
+    status_code=202,
+    response_model=ContentOut,
+    dependencies=[Depends(known_media_fields)],
+)
 def post_media(
     file: UploadFile,
     key: PlatformKey,
@@ -52,7 +85,7 @@ def post_media(
     external_id: Annotated[str | None, Form(max_length=200)] = None,
     author_id: Annotated[str | None, Form(max_length=200)] = None,
 ) -> ContentOut:
-    """Upload a video (or audio) file with its context, as multipart/form-data. The body is
+    """Upload a video, image or audio file with its context, as multipart/form-data. The body is
     streamed to disk, refused with 413 past the upload limit before it is read, and refused
     with 422 if it does not decode. The scan (flashes, speech, on-screen text, text safety of
     caption and transcript) runs as a job: poll the content or take the webhook."""

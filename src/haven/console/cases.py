@@ -229,10 +229,11 @@ MEDIA_TYPES = {
     "mp3": "audio/mpeg",
     "wav": "audio/wav",
     "flac": "audio/flac",
-    "png_pipe": "image/png",
-    "jpeg_pipe": "image/jpeg",
-    "webp_pipe": "image/webp",
     "gif": "image/gif",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "webp": "image/webp",
+    "bmp": "image/bmp",
 }
 
 

@@ -27,6 +27,7 @@ from haven.content.models import (
 from haven.decisions.models import Decision
 from haven.jobs.models import Job, new_job
 from haven.media.decode import MediaSource
+from haven.media.info import MediaInfo
 from haven.signals.text.analyzer import SURFACES
 from haven.signals.text.classify import MAX_TEXT_CHARACTERS, language_code
 
@@ -192,6 +193,25 @@ def submit_text(
     return Submitted(item, job)
 
 
+# FFmpeg reads a still picture through an image demuxer (``image2``, ``png_pipe``…). An
+# animated GIF counts as a video: it can flash like one.
+IMAGE_SUFFIXES = {"png": "png", "mjpeg": "jpg", "webp": "webp", "bmp": "bmp", "tiff": "tiff"}
+
+
+def media_kind(info: MediaInfo) -> ContentKind:
+    if not info.has_video:
+        return ContentKind.AUDIO
+    if info.container == "image2" or info.container.endswith("_pipe"):
+        return ContentKind.IMAGE
+    return ContentKind.VIDEO
+
+
+def _suffix(info: MediaInfo, kind: ContentKind) -> str:
+    if kind is ContentKind.IMAGE:
+        return IMAGE_SUFFIXES.get(info.video_codec or "", "img")
+    return info.container.split(",")[0]
+
+
 def submit_media(
     store: ContentServiceStore,
     *,
@@ -226,7 +246,8 @@ def submit_media(
             for block in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(block)
         content_id = str(uuid.uuid4())
-        stored = f"{content_id}.{info.container.split(',')[0]}"
+        kind = media_kind(info)
+        stored = f"{content_id}.{_suffix(info, kind)}"
         media_root.mkdir(parents=True, exist_ok=True)
         shutil.move(upload, media_root / stored)
     except BaseException:
@@ -236,8 +257,8 @@ def submit_media(
     item = ContentItem(
         id=content_id,
         platform=platform,
-        kind=ContentKind.VIDEO if info.has_video else ContentKind.AUDIO,
-        surface="video" if info.has_video else "audio",
+        kind=kind,
+        surface=kind.value,
         language=context.language,
         author_age_band=context.author_age_band,
         region=context.region,
