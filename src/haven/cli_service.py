@@ -28,8 +28,21 @@ OPERATOR = "operator:cli"
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--no-worker", is_flag=True, help="Serve only; run workers with `haven worker`.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (one per core uses every core; each runs its"
+    " own embedded worker unless --no-worker).",
+)
 def serve(
-    config: Path | None, database_url: str | None, host: str, port: int, no_worker: bool
+    config: Path | None,
+    database_url: str | None,
+    host: str,
+    port: int,
+    no_worker: bool,
+    processes: int,
 ) -> None:
     """Run the API (OpenAPI at /docs), the console (/console) and, unless --no-worker, one
     worker in this process."""
@@ -44,7 +57,14 @@ def serve(
     if config:
         os.environ["HAVEN_CONFIG"] = str(config)
     factory = "serve_without_worker" if no_worker else "serve_with_worker"
-    uvicorn.run(f"haven.server:{factory}", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run(
+        f"haven.server:{factory}",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        workers=processes if processes > 1 else None,
+    )
 
 
 @click.command()

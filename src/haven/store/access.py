@@ -33,9 +33,9 @@ class SqlApiKeys:
         self._session.flush()
 
     def by_hash(self, secret_hash: str) -> ApiKey | None:
-        row = self._session.scalars(
-            select(ApiKeyRow).where(ApiKeyRow.secret_hash == secret_hash)
-        ).first()
+        # Core, not the ORM: every integration request looks its key up here.
+        keys = ApiKeyRow.__table__
+        row = self._session.execute(select(keys).where(keys.c.secret_hash == secret_hash)).first()
         return _key(row) if row else None
 
     def revoke(self, key_id: str, *, now: datetime) -> ApiKey | None:

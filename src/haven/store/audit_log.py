@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from haven.audit.chain import chain
@@ -13,6 +13,8 @@ from haven.clock import Clock
 from haven.store.tables import AuditEventRow, AuditHeadRow
 
 HEAD_ROW = 1
+_HEAD = AuditHeadRow.__table__
+_EVENTS = AuditEventRow.__table__
 PAGE = 1000
 
 
@@ -24,12 +26,14 @@ class SqlAuditLog:
     def append(self, event: AuditEvent) -> AuditEntry:
         # Locking the head row puts concurrent appends in one line (PostgreSQL row lock;
         # SQLite's transactions already hold the write lock from BEGIN IMMEDIATE).
-        head = self._session.execute(
-            select(AuditHeadRow).where(AuditHeadRow.id == HEAD_ROW).with_for_update()
-        ).scalar_one()
-        entry = chain(event, head=ChainHead(head.seq, head.hash), at=self._clock.now())
-        self._session.add(
-            AuditEventRow(
+        # Core statements, not the ORM's unit of work: every write passes here, and the
+        # write lock is held while it runs.
+        seq, last_hash = self._session.execute(
+            select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ROW).with_for_update()
+        ).one()
+        entry = chain(event, head=ChainHead(seq, last_hash), at=self._clock.now())
+        self._session.execute(
+            insert(_EVENTS).values(
                 seq=entry.seq,
                 at=entry.at,
                 subject_type=entry.subject_type,
@@ -41,13 +45,16 @@ class SqlAuditLog:
                 hash=entry.hash,
             )
         )
-        head.seq, head.hash = entry.seq, entry.hash
-        self._session.flush()
+        self._session.execute(
+            update(_HEAD).where(_HEAD.c.id == HEAD_ROW).values(seq=entry.seq, hash=entry.hash)
+        )
         return entry
 
     def head(self) -> ChainHead:
-        head = self._session.get_one(AuditHeadRow, HEAD_ROW)
-        return ChainHead(head.seq, head.hash)
+        seq, last_hash = self._session.execute(
+            select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ROW)
+        ).one()
+        return ChainHead(seq, last_hash)
 
     def entries(
         self,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from haven.cases.models import (
@@ -19,8 +20,11 @@ from haven.cases.models import (
 )
 from haven.store.tables import AppealRow, CaseRow, ReportRow
 
+_CASES = CaseRow.__table__
 
-def _case(row: CaseRow) -> CaseState:
+
+def _case(row: Any) -> CaseState:
+    """A case row (a Core row: its columns by name) as the domain's state."""
     return CaseState(
         content_id=row.content_id,
         status=CaseStatus(row.status),
@@ -43,9 +47,11 @@ class SqlCases:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    # Core statements throughout (no ORM objects): notices and claims pass here on every
+    # request, inside the write lock, and a mix of ORM objects and Core updates could go stale.
     def get(self, content_id: str, *, lock: bool = False) -> CaseState | None:
-        query = select(CaseRow).where(CaseRow.content_id == content_id)
-        row = self._session.scalars(query.with_for_update() if lock else query).first()
+        query = select(_CASES).where(_CASES.c.content_id == content_id)
+        row = self._session.execute(query.with_for_update() if lock else query).first()
         return _case(row) if row else None
 
     def save(self, state: CaseState) -> None:
@@ -64,38 +70,37 @@ class SqlCases:
             "appeal_id": state.appeal_id,
             "excluded_reviewer": state.excluded_reviewer,
         }
-        row = self._session.get(CaseRow, state.content_id)
-        if row is None:
-            self._session.add(CaseRow(content_id=state.content_id, **values))
-        else:
-            for key, value in values.items():
-                setattr(row, key, value)
-        self._session.flush()
+        changed = self._session.execute(
+            update(_CASES).where(_CASES.c.content_id == state.content_id).values(**values)
+        )
+        if changed.rowcount == 0:
+            self._session.execute(insert(_CASES).values(content_id=state.content_id, **values))
 
     def next_claimable(self, queue: str, *, now: datetime, reviewer: str) -> CaseState | None:
         """The most urgent open case in the queue that nobody holds, locked; rows other
         transactions hold are skipped (PostgreSQL), SQLite has one writer at a time anyway."""
+        cases = _CASES.c
         query = (
-            select(CaseRow)
+            select(_CASES)
             .where(
-                CaseRow.status == CaseStatus.OPEN.value,
-                CaseRow.queue == queue,
-                or_(CaseRow.claimed_by.is_(None), CaseRow.claim_expires_at <= now),
-                or_(CaseRow.excluded_reviewer.is_(None), CaseRow.excluded_reviewer != reviewer),
+                cases.status == CaseStatus.OPEN.value,
+                cases.queue == queue,
+                or_(cases.claimed_by.is_(None), cases.claim_expires_at <= now),
+                or_(cases.excluded_reviewer.is_(None), cases.excluded_reviewer != reviewer),
             )
-            .order_by(CaseRow.priority.desc(), CaseRow.opened_at, CaseRow.content_id)
+            .order_by(cases.priority.desc(), cases.opened_at, cases.content_id)
             .limit(1)
             .with_for_update(skip_locked=True)
         )
-        row = self._session.scalars(query).first()
+        row = self._session.execute(query).first()
         return _case(row) if row else None
 
     def open_in(self, queue: str | None = None, *, limit: int = 100) -> list[CaseState]:
-        query = select(CaseRow).where(CaseRow.status == CaseStatus.OPEN.value)
+        query = select(_CASES).where(_CASES.c.status == CaseStatus.OPEN.value)
         if queue is not None:
-            query = query.where(CaseRow.queue == queue)
-        rows = self._session.scalars(
-            query.order_by(CaseRow.priority.desc(), CaseRow.opened_at).limit(limit)
+            query = query.where(_CASES.c.queue == queue)
+        rows = self._session.execute(
+            query.order_by(_CASES.c.priority.desc(), _CASES.c.opened_at).limit(limit)
         )
         return [_case(r) for r in rows]
 
@@ -109,7 +114,7 @@ class SqlCases:
         return {queue: count for queue, count in rows}
 
     def all(self) -> list[CaseState]:
-        return [_case(r) for r in self._session.scalars(select(CaseRow))]
+        return [_case(r) for r in self._session.execute(select(_CASES))]
 
 
 class SqlReports:
@@ -126,8 +131,8 @@ class SqlReports:
 
     def add(self, report: Report) -> None:
         notice = report.notice
-        self._session.add(
-            ReportRow(
+        self._session.execute(
+            insert(ReportRow.__table__).values(
                 id=report.id,
                 content_id=notice.content_id,
                 platform=report.platform,
@@ -143,10 +148,11 @@ class SqlReports:
                 notifier_email=notice.notifier_email,
             )
         )
-        self._session.flush()
 
     def get(self, report_id: str) -> Report | None:
-        row = self._session.get(ReportRow, report_id)
+        row = self._session.execute(
+            select(ReportRow.__table__).where(ReportRow.__table__.c.id == report_id)
+        ).first()
         if row is None:
             return None
         notice = ReportIn(
