@@ -18,8 +18,20 @@ from haven.decisions.errors import NoStatement
 from haven.errors import HavenError, InputError
 from haven.jobs.errors import QueueUnavailable, UnknownJob
 from haven.store.database import DatabaseUnavailable
+from haven.wellbeing.errors import (
+    NotPaired,
+    PairingRefused,
+    TooManyAttempts,
+    UnknownResource,
+    UnknownUser,
+)
 
 STATUS: list[tuple[type[HavenError], int]] = [
+    (UnknownUser, 404),
+    (UnknownResource, 404),
+    (NotPaired, 403),
+    (TooManyAttempts, 429),
+    (PairingRefused, 422),
     (NotAuthenticated, 401),
     (LoginFailed, 401),
     (NotPermitted, 403),

@@ -6,20 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from haven.wellbeing.ages import AgeBand
 
-class AgeBand(StrEnum):
-    """The author's or viewer's age band; ``unknown`` is treated as the strictest until age is
-    assured (DESIGN: children are protected by default)."""
-
-    UNDER_13 = "under_13"
-    AGE_13_15 = "13_15"
-    AGE_16_17 = "16_17"
-    ADULT = "18_plus"
-    UNKNOWN = "unknown"
-
-    @property
-    def minor(self) -> bool:
-        return self is not AgeBand.ADULT
+__all__ = ["AgeBand"]  # re-exported: content records the author's band
 
 
 class ContentKind(StrEnum):

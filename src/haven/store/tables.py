@@ -259,3 +259,121 @@ class WebhookRow(Base):
     url: Mapped[str] = mapped_column(Text)
     secret: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# --- Well-being and youth safety (issue 6) ----------------------------------------------
+
+
+class WellbeingUserRow(Base):
+    """A platform's user as the well-being rules see them (no name, no birth date)."""
+
+    __tablename__ = "wb_users"
+
+    platform: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    age_band: Mapped[str] = mapped_column(String(10))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    passcode_hash: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class UsageEventRow(Base):
+    """One usage event; its id makes a repeated batch count once."""
+
+    __tablename__ = "wb_usage_events"
+
+    platform: Mapped[str] = mapped_column(String(100), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_wb_usage_events_user", "platform", "user_id", "at"),)
+
+
+class PairingCodeRow(Base):
+    __tablename__ = "wb_pairing_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(100))
+    parent_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AttemptRow(Base):
+    """A failed guess (a pairing code, a passcode), counted to limit guessing."""
+
+    __tablename__ = "wb_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(250))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_wb_attempts_subject", "platform", "subject", "at"),)
+
+
+class PairingLinkRow(Base):
+    __tablename__ = "wb_links"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(100))
+    parent_id: Mapped[str] = mapped_column(String(200))
+    teen_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    controls: Mapped[dict[str, Any]] = mapped_column(JSON)
+    parent_passcode_hash: Mapped[str | None] = mapped_column(String(200))
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    ended_by: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("ix_wb_links_teen", "platform", "teen_id"),
+        Index("ix_wb_links_parent", "platform", "parent_id"),
+    )
+
+
+class TimeRequestRow(Base):
+    __tablename__ = "wb_time_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    link_id: Mapped[str] = mapped_column(ForeignKey("wb_links.id"))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    minutes: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class GrantRow(Base):
+    """More time: unlocked with a passcode, or a parent's yes to a request."""
+
+    __tablename__ = "wb_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(200))
+    local_date: Mapped[str] = mapped_column(String(10))
+    minutes: Mapped[int] = mapped_column(Integer)
+    until: Mapped[datetime | None] = mapped_column(UtcDateTime())  # a Time Away exemption
+    granted_by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_wb_grants_user", "platform", "user_id", "local_date"),)
+
+
+class NoticeRow(Base):
+    """Something a user is told (a parent: the teen unlinked; a teen: the parent answered)."""
+
+    __tablename__ = "wb_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(50))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_wb_notices_user", "platform", "user_id", "id"),)

@@ -15,6 +15,7 @@ from haven.store.audit_log import SqlAuditLog
 from haven.store.cases import SqlAppeals, SqlCases, SqlReports
 from haven.store.content import SqlContent, SqlDecisions, SqlJobs
 from haven.store.database import Database
+from haven.store.wellbeing import SqlWellbeing
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class SqlTransaction:
     appeals: SqlAppeals
     staff: SqlStaff
     webhooks: SqlWebhooks
+    wellbeing: SqlWellbeing
 
 
 class SqlStore:
@@ -69,6 +71,7 @@ class SqlStore:
                 SqlAppeals(session),
                 SqlStaff(session),
                 SqlWebhooks(session),
+                SqlWellbeing(session),
             )
         if self.on_job is not None:
             for job_id in added:

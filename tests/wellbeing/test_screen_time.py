@@ -1,0 +1,294 @@
+"""Screen time through the service, on both databases, with an injected clock: time counts
+only while the app is in use, days are local (across DST, midnight, and a user who travels),
+events count once in any order, reminders come and go. Sources: reference §1.1-1.2 (T7-T10)."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from haven.clock import FixedClock
+from haven.store.transactions import SqlStore
+from haven.wellbeing import service
+from haven.wellbeing.errors import (
+    InvalidWellbeingRequest,
+    PairingRefused,
+    TooManyAttempts,
+    UnknownUser,
+)
+
+
+def _register(
+    store: SqlStore, user_id: str, band: str = "13_15", zone: str = "Europe/Paris", **settings: Any
+) -> None:
+    service.put_user(
+        store,
+        platform="clips",
+        user_id=user_id,
+        age_band=band,
+        time_zone_name=zone,
+        settings=settings,
+        passcode=settings.pop("passcode", None) if "passcode" in settings else None,
+        actor="t",
+    )
+
+
+class Usage:
+    """Builds usage events with unique ids."""
+
+    def __init__(self, user_id: str) -> None:
+        self.user_id, self.count = user_id, 0
+
+    def __call__(self, kind: str, at: datetime) -> dict[str, Any]:
+        self.count += 1
+        return {
+            "event_id": f"{self.user_id}-{self.count}",
+            "user_id": self.user_id,
+            "kind": kind,
+            "at": at,
+        }
+
+    def session(self, start: datetime, minutes: float) -> list[dict[str, Any]]:
+        end = start + timedelta(minutes=minutes)
+        views = [self("view", start + timedelta(minutes=m)) for m in range(1, int(minutes), 3)]
+        return [self("foreground", start), *views, self("background", end)]
+
+
+def _minutes_today(store: SqlStore) -> float:
+    return service.screen_time(store, "clips", "ana").limit.minutes_used
+
+
+def test_time_counts_only_in_the_foreground_and_events_count_once(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    clock._at = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    _register(store, "ana")
+    usage = Usage("ana")
+    base = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
+    events = usage.session(base, 10) + usage.session(base + timedelta(minutes=30), 15)
+    shuffled = random.Random(3).sample(events, len(events))
+    first = service.record_usage(store, "clips", shuffled)
+    assert first == {"received": len(events), "accepted": len(events), "duplicates": 0}
+    again = service.record_usage(store, "clips", events)  # the platform resends the batch
+    assert again["accepted"] == 0 and again["duplicates"] == len(events)
+    assert _minutes_today(store) == pytest.approx(25.0)
+
+
+def test_a_silent_app_counts_five_minutes_past_its_last_event(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    clock._at = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    _register(store, "ana")
+    usage = Usage("ana")
+    service.record_usage(
+        store,
+        "clips",
+        [
+            usage("foreground", datetime(2026, 3, 10, 9, 0, tzinfo=UTC)),
+            usage("view", datetime(2026, 3, 10, 9, 3, tzinfo=UTC)),
+            usage("view", datetime(2026, 3, 10, 9, 9, tzinfo=UTC)),  # after 6 silent minutes
+        ],
+    )
+    # 09:00-09:08 (five minutes past the last event, then silence) and 09:09-09:14.
+    assert _minutes_today(store) == pytest.approx(13.0)
+
+
+def test_days_are_local_across_midnight_and_the_spring_dst_change(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    """Europe/Paris skips 02:00-03:00 on 29 March 2026: that day has 23 hours."""
+    clock._at = datetime(2026, 3, 29, 20, 0, tzinfo=UTC)
+    _register(store, "ana")
+    usage = Usage("ana")
+    # 23:30 to 00:30 local across midnight (22:30-23:30 UTC on the 28th).
+    service.record_usage(
+        store, "clips", usage.session(datetime(2026, 3, 28, 22, 30, tzinfo=UTC), 60)
+    )
+    # 01:50 to 03:10 local on the 29th: 20 real minutes across the skipped hour.
+    service.record_usage(
+        store, "clips", usage.session(datetime(2026, 3, 29, 0, 50, tzinfo=UTC), 20)
+    )
+    clock._at = datetime(2026, 3, 29, 20, 0, tzinfo=UTC)
+    board = service.dashboard(store, "clips", "ana", days=2)
+    days = {d["date"]: d for d in board["days"]}
+    assert days["2026-03-28"]["minutes"] == pytest.approx(30.0)
+    assert days["2026-03-29"]["minutes"] == pytest.approx(50.0)
+    assert days["2026-03-29"]["night_minutes"] == pytest.approx(50.0)  # all before 06:00
+    assert days["2026-03-28"]["opens"] == 1 and days["2026-03-29"]["opens"] == 1
+
+
+def test_the_day_follows_a_user_who_travels(store: SqlStore, clock: FixedClock) -> None:
+    clock._at = datetime(2026, 3, 30, 22, 0, tzinfo=UTC)
+    _register(store, "ana")
+    usage = Usage("ana")
+    # 23:00-23:50 in Paris on 30 March (21:00-21:50 UTC).
+    service.record_usage(
+        store, "clips", usage.session(datetime(2026, 3, 30, 21, 0, tzinfo=UTC), 50)
+    )
+    clock._at = datetime(2026, 3, 30, 22, 30, tzinfo=UTC)  # 00:30 in Paris: a new day
+    assert _minutes_today(store) == pytest.approx(0.0)
+    _register(store, "ana", zone="America/New_York")  # she flew: 18:30 on 30 March there
+    status = service.screen_time(store, "clips", "ana").limit
+    assert status.local_date.isoformat() == "2026-03-30"
+    assert status.minutes_used == pytest.approx(50.0)
+
+
+def test_break_reminders_after_continuous_use_t9(store: SqlStore, clock: FixedClock) -> None:
+    _register(store, "ana", band="18_plus", break_reminder_minutes=20)
+    usage = Usage("ana")
+    start = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+    def use_until(minute: int, first: int = 1) -> None:
+        clock._at = start + timedelta(minutes=minute)
+        views = [usage("view", start + timedelta(minutes=m)) for m in range(first, minute + 1)]
+        service.record_usage(store, "clips", views)
+
+    def due() -> list[str]:
+        return [r.kind for r in service.screen_time(store, "clips", "ana").reminders]
+
+    clock._at = start
+    service.record_usage(store, "clips", [usage("foreground", start)])
+    use_until(25)
+    assert due() == ["break"]
+    service.record_usage(store, "clips", [usage("break_reminder_shown", clock.now())])
+    assert due() == []  # shown: the next one is 20 minutes from here
+    use_until(40, first=26)
+    assert due() == []
+    use_until(46, first=41)
+    assert due() == ["break"]
+    # A real pause (over 5 minutes) ends the run.
+    clock._at = start + timedelta(minutes=56)
+    service.record_usage(
+        store,
+        "clips",
+        [
+            usage("background", start + timedelta(minutes=46)),
+            usage("foreground", start + timedelta(minutes=55)),
+        ],
+    )
+    assert due() == []
+
+
+def test_wind_down_after_22_for_under_16s_then_a_second_prompt_t10(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    _register(store, "ana", band="13_15")
+    usage = Usage("ana")
+    start = datetime(2026, 3, 10, 21, 5, tzinfo=UTC)  # 22:05 in Paris
+    service.record_usage(
+        store,
+        "clips",
+        [usage("foreground", start)]
+        + [usage("view", start + timedelta(minutes=m)) for m in range(1, 16)],
+    )
+    clock._at = start + timedelta(minutes=2)
+    assert [r.kind for r in service.screen_time(store, "clips", "ana").reminders] == ["wind_down"]
+    service.record_usage(store, "clips", [usage("wind_down_shown", clock.now())])
+    assert service.screen_time(store, "clips", "ana").reminders == []
+    clock._at = start + timedelta(minutes=13)  # still scrolling ten minutes later
+    due = service.screen_time(store, "clips", "ana").reminders
+    assert [r.kind for r in due] == ["wind_down_second"] and "T10" in due[0].sources
+
+
+def test_sleep_reminder_at_the_chosen_time(store: SqlStore, clock: FixedClock) -> None:
+    _register(store, "ana", band="18_plus", sleep_reminder_at="23:00")
+    usage = Usage("ana")
+    start = datetime(2026, 3, 10, 22, 10, tzinfo=UTC)  # 23:10 in Paris
+    service.record_usage(store, "clips", [usage("foreground", start)])
+    clock._at = start + timedelta(minutes=1)
+    assert [r.kind for r in service.screen_time(store, "clips", "ana").reminders] == ["sleep"]
+    clock._at = datetime(2026, 3, 10, 21, 0, tzinfo=UTC)  # 22:00: not yet
+    assert service.screen_time(store, "clips", "ana").reminders == []
+
+
+def test_the_daily_limit_and_the_teens_passcode_t8(store: SqlStore, clock: FixedClock) -> None:
+    service.put_user(
+        store,
+        platform="clips",
+        user_id="ana",
+        age_band="16_17",
+        time_zone_name="Europe/Paris",
+        settings={},
+        passcode="2468",
+        actor="t",
+    )
+    usage = Usage("ana")
+    start = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    service.record_usage(store, "clips", usage.session(start, 61))
+    clock._at = start + timedelta(minutes=70)
+    status = service.screen_time(store, "clips", "ana").limit
+    assert status.limit_minutes == 60 and status.reached and status.unlock == "own_passcode"
+    for _ in range(5):
+        with pytest.raises(PairingRefused):
+            service.unlock(store, "clips", "ana", passcode="0000")
+    with pytest.raises(TooManyAttempts):
+        service.unlock(store, "clips", "ana", passcode="2468")  # locked for 15 minutes
+    clock.advance(timedelta(minutes=16))
+    after = service.unlock(store, "clips", "ana", passcode="2468", minutes=30).limit
+    assert after.extra_minutes == 30 and not after.reached
+
+
+def test_the_100_minute_nudge_for_a_teen_who_turned_the_limit_off_t9(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    _register(store, "ana", band="13_15", daily_limit_off=True)
+    usage = Usage("ana")
+    start = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+    service.record_usage(store, "clips", usage.session(start, 99))
+    clock._at = start + timedelta(minutes=99)
+    assert service.screen_time(store, "clips", "ana").limit.limit_minutes is None
+    assert "set_a_limit" not in [
+        r.kind for r in service.screen_time(store, "clips", "ana").reminders
+    ]
+    clock._at = start + timedelta(minutes=105)
+    service.record_usage(store, "clips", usage.session(start + timedelta(minutes=100), 5))
+    assert "set_a_limit" in [r.kind for r in service.screen_time(store, "clips", "ana").reminders]
+
+
+def test_bad_input_is_refused_and_changes_nothing(store: SqlStore, clock: FixedClock) -> None:
+    clock._at = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    _register(store, "ana")
+    now = clock.now()
+    for settings, field in (
+        ({"daily_limit_minutes": -5}, "settings.daily_limit_minutes"),
+        ({"break_reminder_minutes": 0}, "settings.break_reminder_minutes"),
+        ({"sleep_reminder_at": "25:00"}, "settings.sleep_reminder_at"),
+        ({"bedtime": "22:00"}, "settings"),
+    ):
+        with pytest.raises(InvalidWellbeingRequest) as refused:
+            service.put_user(
+                store,
+                platform="clips",
+                user_id="ana",
+                age_band="13_15",
+                time_zone_name="Europe/Paris",
+                settings=settings,
+                actor="t",
+            )
+        assert refused.value.data["field"] == field
+    with pytest.raises(InvalidWellbeingRequest, match="IANA"):
+        service.put_user(
+            store,
+            platform="clips",
+            user_id="ana",
+            age_band="13_15",
+            time_zone_name="Mars/Olympus",
+            settings={},
+            actor="t",
+        )
+    usage = Usage("ana")
+    for bad in (
+        [usage("foreground", now), usage("view", now + timedelta(hours=1))],  # the future
+        [usage("foreground", now.replace(tzinfo=None))],  # no offset
+        [usage("teleport", now)],
+        [usage("foreground", now), {**usage("view", now), "user_id": "nobody"}],
+    ):
+        with pytest.raises((InvalidWellbeingRequest, UnknownUser)):
+            service.record_usage(store, "clips", bad)
+    assert _minutes_today(store) == 0.0
+    with pytest.raises(UnknownUser):
+        service.screen_time(store, "clips", "nobody")
+    assert service.profile(store, "clips", "ana").time_zone == "Europe/Paris"
