@@ -24,6 +24,9 @@ class Hub:
     reviewed_at: date
     sources: tuple[dict[str, str], ...]
     review_every_days: int
+    kind: str = "hub"  # hub, portal (guides) or collection (creators who opted in)
+    sections: tuple[dict[str, str], ...] = ()
+    members: tuple[dict[str, str], ...] = ()
 
     def review_due(self, today: date | None = None) -> bool:
         return ((today or date.today()) - self.reviewed_at).days > self.review_every_days
@@ -37,6 +40,9 @@ class Hub:
             "reviewed_at": self.reviewed_at.isoformat(),
             "review_due": self.review_due(),
             "sources": list(self.sources),
+            "kind": self.kind,
+            **({"sections": list(self.sections)} if self.sections else {}),
+            **({"members": list(self.members)} if self.members else {}),
         }
 
 
@@ -46,8 +52,16 @@ def all_hubs() -> dict[str, Hub]:
         resources.files("haven.wellbeing").joinpath("hubs.yaml").read_text("utf-8")
     )
     every = int(data["review_every_days"])
-    return {
-        h["id"]: Hub(
+    hubs = {}
+    for h in data["hubs"]:
+        members = tuple(
+            {"creator_id": str(m["creator_id"]), "opted_in_at": str(m["opted_in_at"])}
+            for m in h.get("members", [])
+        )
+        for member in members:
+            # A collection lists a creator only with the date they opted in.
+            date.fromisoformat(member["opted_in_at"])
+        hubs[h["id"]] = Hub(
             h["id"],
             h["title"],
             h["path"],
@@ -55,9 +69,11 @@ def all_hubs() -> dict[str, Hub]:
             date.fromisoformat(str(h["reviewed_at"])),
             tuple(h["sources"]),
             every,
+            str(h.get("kind", "hub")),
+            tuple(h.get("sections", [])),
+            members,
         )
-        for h in data["hubs"]
-    }
+    return hubs
 
 
 def hub(hub_id: str) -> Hub:
