@@ -299,3 +299,20 @@ def test_bad_controls_are_refused_and_change_nothing(family: SqlStore) -> None:
         ]
         == {}
     )
+
+
+def test_the_effective_settings_apply_a_parents_controls(family: SqlStore) -> None:
+    assert service.effective_settings(family, "clips", "teen")["account_visibility"] == "private"
+    _pair(family)
+    service.set_controls(
+        family,
+        "clips",
+        parent_id="mum",
+        teen_id="teen",
+        controls={"comments": "no_one", "search_allowed": False, "restricted_mode": True},
+        actor="t",
+    )
+    effective = service.effective_settings(family, "clips", "teen")
+    assert effective["comment_audience"] == "no_one" and effective["search_allowed"] is False
+    assert effective["content_levels"] == ["general"] and effective["paired"] is True
+    assert effective["direct_messages"] == "off"  # 13-15: not available at all (T2)

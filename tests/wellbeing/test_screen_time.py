@@ -292,3 +292,18 @@ def test_bad_input_is_refused_and_changes_nothing(store: SqlStore, clock: FixedC
     with pytest.raises(UnknownUser):
         service.screen_time(store, "clips", "nobody")
     assert service.profile(store, "clips", "ana").time_zone == "Europe/Paris"
+
+
+def test_the_autumn_dst_day_has_25_hours(store: SqlStore, clock: FixedClock) -> None:
+    """Europe/Paris repeats 02:00-03:00 on 25 October 2026: 01:30 to 03:30 local is three
+    real hours, all on the 25th."""
+    clock._at = datetime(2026, 10, 25, 12, 0, tzinfo=UTC)
+    _register(store, "ana")
+    usage = Usage("ana")
+    service.record_usage(
+        store, "clips", usage.session(datetime(2026, 10, 24, 23, 30, tzinfo=UTC), 180)
+    )
+    board = service.dashboard(store, "clips", "ana", days=2)
+    days = {d["date"]: d for d in board["days"]}
+    assert days["2026-10-25"]["minutes"] == pytest.approx(180.0)
+    assert days["2026-10-24"]["minutes"] == pytest.approx(0.0)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import Field, model_validator
 
 from haven.api.deps import PlatformKey, RuntimeDep
@@ -22,6 +23,8 @@ from haven.wellbeing.models import Answer, ContentLevel, ViewedContent
 from haven.wellbeing.parsing import settings_dict
 
 router = APIRouter(prefix="/v1/wellbeing", tags=["well-being"])
+# The three questions are asked on every feed item, message and notification: they run on the
+# event loop (two indexed reads) and answer with a ready JSONResponse (no encoder pass).
 UserId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S+$")]
 
 
@@ -147,7 +150,11 @@ def put_user(user_id: str, body: UserIn, key: PlatformKey, runtime: RuntimeDep) 
 
 @router.get("/users/{user_id}")
 def get_user(user_id: str, key: PlatformKey, runtime: RuntimeDep) -> dict[str, Any]:
-    return _profile_out(service.profile(runtime.store, key.platform, user_id))
+    """The user's band, zone and own settings; the band's defaults; and ``effective``: what the
+    platform applies now, with a parent's controls (visibility, comments, DMs, search...)."""
+    out = _profile_out(service.profile(runtime.store, key.platform, user_id))
+    out["effective"] = service.effective_settings(runtime.store, key.platform, user_id)
+    return out
 
 
 @router.post("/usage")
@@ -187,9 +194,10 @@ def post_unlock(
 
 
 @router.post("/may-view")
-def post_may_view(body: MayViewIn, key: PlatformKey, runtime: RuntimeDep) -> dict[str, Any]:
+async def post_may_view(body: MayViewIn, key: PlatformKey, runtime: RuntimeDep) -> JSONResponse:
     """May the viewer see this content here: Haven's content by id (its current decision sets
-    level and photosensitivity), or the facts given inline."""
+    level and photosensitivity), or the facts given inline. (Async: asked for every feed item,
+    it answers from two indexed reads without a hop to the thread pool.)"""
     if body.content is not None:
         content = ViewedContent(**body.content.model_dump())
     else:
@@ -199,26 +207,31 @@ def post_may_view(body: MayViewIn, key: PlatformKey, runtime: RuntimeDep) -> dic
         content, removed = viewed_content(item, decision)
         if removed:
             service.profile(runtime.store, key.platform, body.viewer_id)  # unknown viewers: 404
-            return Answer(False, "the content was removed", "removed").as_dict()
-    return service.may_view(runtime.store, key.platform, body.viewer_id, content).as_dict()
+            return JSONResponse(Answer(False, "the content was removed", "removed").as_dict())
+    return JSONResponse(
+        service.may_view(runtime.store, key.platform, body.viewer_id, content).as_dict()
+    )
 
 
 @router.post("/may-message")
-def post_may_message(body: MayMessageIn, key: PlatformKey, runtime: RuntimeDep) -> dict[str, Any]:
-    return service.may_message(
+async def post_may_message(
+    body: MayMessageIn, key: PlatformKey, runtime: RuntimeDep
+) -> JSONResponse:
+    answer = service.may_message(
         runtime.store,
         key.platform,
         body.sender_id,
         body.recipient_id,
         recipient_follows_sender=body.recipient_follows_sender,
         sender_follows_recipient=body.sender_follows_recipient,
-    ).as_dict()
+    )
+    return JSONResponse(answer.as_dict())
 
 
 @router.post("/may-notify")
-def post_may_notify(body: MayNotifyIn, key: PlatformKey, runtime: RuntimeDep) -> dict[str, Any]:
+async def post_may_notify(body: MayNotifyIn, key: PlatformKey, runtime: RuntimeDep) -> JSONResponse:
     """May the user get a push notification now (quiet hours in the user's time zone)."""
-    return service.may_notify(runtime.store, key.platform, body.user_id).as_dict()
+    return JSONResponse(service.may_notify(runtime.store, key.platform, body.user_id).as_dict())
 
 
 @router.post("/pairing/codes", status_code=201)

@@ -204,7 +204,9 @@ class SqlWellbeing:
         )
         return changed.rowcount == 1
 
-    def active_link_for_teen(self, platform: str, teen_id: str) -> tuple[Link, str | None] | None:
+    def active_link_for_teen(
+        self, platform: str, teen_id: str, *, teen_zone: str | None = None
+    ) -> tuple[Link, str | None] | None:
         row = self._session.execute(
             select(_LINKS).where(
                 _LINKS.c.platform == platform,
@@ -212,7 +214,7 @@ class SqlWellbeing:
                 _LINKS.c.ended_at.is_(None),
             )
         ).first()
-        return (self._link(row), row.parent_passcode_hash) if row else None
+        return (self._link(row, teen_zone), row.parent_passcode_hash) if row else None
 
     def active_links_of_parent(self, platform: str, parent_id: str) -> list[Link]:
         rows = self._session.execute(
@@ -224,9 +226,12 @@ class SqlWellbeing:
         )
         return [self._link(r) for r in rows]
 
-    def _link(self, row: Any) -> Link:
-        teen = self.user(row.platform, row.teen_id)
-        zone = time_zone(teen.time_zone) if teen else time_zone("UTC")
+    def _link(self, row: Any, teen_zone: str | None = None) -> Link:
+        """The link; one-off Time Away times without an offset are in the teen's zone."""
+        if teen_zone is None:
+            teen = self.user(row.platform, row.teen_id)
+            teen_zone = teen.time_zone if teen else "UTC"
+        zone = time_zone(teen_zone)
         return Link(
             row.id,
             row.platform,

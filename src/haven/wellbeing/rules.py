@@ -205,3 +205,40 @@ def may_notify(user: Viewer, local_now: datetime) -> Answer:
     if own is not None and own.contains(local_now):
         return Answer(False, "the user's own quiet hours", "quiet_hours")
     return Answer(True, "not in any quiet hours", "notification_quiet_hours")
+
+
+def effective_settings(viewer: Viewer) -> dict[str, Any]:
+    """The settings the platform applies to the account now: the band's defaults, the user's
+    own choices where the rules let them, and a parent's controls over both (reference §1.2,
+    §1.3). The platform reads these after every change."""
+    table = defaults()
+    band = viewer.band
+    controls = viewer.controls
+    dm = _dm_audience(viewer)
+    visibility = table.value("account_visibility", band)
+    comments = table.value("comment_audience", band)
+    liked: str | None = None
+    search = True
+    if controls is not None:
+        visibility = controls.discoverability or visibility
+        if controls.comments is not None:
+            order = ["no_one", "friends", "everyone"]
+            comments = min(comments, controls.comments.value, key=order.index)
+        liked = controls.liked_videos.value if controls.liked_videos else None
+        search = controls.search_allowed
+    return {
+        "account_visibility": visibility,
+        "suggest_account": table.value("suggest_account", band),
+        "duet_stitch": table.value("duet_stitch", band),
+        "downloads": table.value("downloads", band),
+        "comment_audience": comments,
+        "direct_messages": dm.value if dm else "off",
+        "liked_videos": liked,
+        "search_allowed": search,
+        "content_levels": [level.value for level in allowed_levels(viewer)],
+        "restricted_mode": allowed_levels(viewer) == (ContentLevel.GENERAL,),
+        "live_hosting": table.value("live_hosting", band),
+        "gifts": table.value("gifts", band),
+        "notification_quiet_hours": table.value("notification_quiet_hours", band),
+        "paired": viewer.paired,
+    }

@@ -120,6 +120,12 @@ def put_user(
     return saved
 
 
+def effective_settings(store: WellbeingStore, platform: str, user_id: str) -> dict[str, Any]:
+    with store.transaction(write=False) as tx:
+        viewer, _ = _viewer(tx, platform, user_id)
+    return rules.effective_settings(viewer)
+
+
 def profile(store: WellbeingStore, platform: str, user_id: str) -> UserProfile:
     with store.transaction(write=False) as tx:
         return _profile(tx, platform, user_id)
@@ -136,7 +142,7 @@ def _profile(tx: WellbeingTransaction, platform: str, user_id: str) -> UserProfi
 
 def _viewer(tx: WellbeingTransaction, platform: str, user_id: str) -> tuple[Viewer, UserProfile]:
     user = _profile(tx, platform, user_id)
-    link = tx.wellbeing.active_link_for_teen(platform, user_id)
+    link = tx.wellbeing.active_link_for_teen(platform, user_id, teen_zone=user.time_zone)
     controls = link[0].controls if link else None
     return Viewer(user_id, user.age_band, user.settings, controls), user
 
