@@ -4,6 +4,8 @@ The two shells never import each other; this module composes them (DESIGN.md, ho
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 
 from haven.api.app import create_app as create_api
@@ -26,7 +28,12 @@ def create_app(
 def _from_settings(embedded_worker: bool) -> FastAPI:
     runtime = build_runtime(load_settings())
     # The app built the runtime, so it closes it when the server shuts down.
-    return create_app(runtime, embedded_worker=embedded_worker, close_runtime=True)
+    app = create_app(runtime, embedded_worker=embedded_worker, close_runtime=True)
+    # Everything built so far lives as long as the process: keep it out of the garbage
+    # collector's scans, which otherwise show up as pauses in request latency.
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def serve_with_worker() -> FastAPI:
