@@ -70,7 +70,7 @@ def _viewer() -> Viewer:
         keyword_filters=tuple(f"own{n}" for n in range(20)),
         blocked_accounts=tuple(f"creator-{n}" for n in range(0, 500, 10)),
     )
-    controls = ParentControls(keyword_filters=tuple(f"parent{n}" for n in range(19)) + ("horror",))
+    controls = ParentControls(keyword_filters=(*(f"parent{n}" for n in range(19)), "horror"))
     return Viewer("teen", AgeBand.AGE_13_15, own, controls)
 
 
@@ -130,7 +130,8 @@ def in_service(store: SqlStore, contents: list[ViewedContent]) -> None:
         service.may_view(store, "bench", "teen", content)
     elapsed = time.perf_counter() - began
     print(
-        f"in-process service     {len(contents) / elapsed:>10,.0f} decisions/s   (SQLite read per call)"
+        f"in-process service     {len(contents) / elapsed:>10,.0f} decisions/s"
+        "   (SQLite read per call)"
     )
 
 
@@ -193,8 +194,9 @@ def through_api(folder: str, contents: list[ViewedContent]) -> None:
                 latencies.append((time.perf_counter() - began) * 1000)
         p50, p99 = np.percentile(latencies, [50, 99])
         print(
-            f"through the API        p50 {p50:5.2f} ms   p99 {p99:5.2f} ms   ({len(latencies)} requests,"
-            " one at a time, SQLite, loopback)   target p99 <= 5 ms"
+            f"through the API        p50 {p50:5.2f} ms   p99 {p99:5.2f} ms"
+            f"   ({len(latencies)} requests, one at a time, SQLite, loopback)"
+            "   target p99 <= 5 ms"
         )
     finally:
         server.terminate()
