@@ -326,3 +326,41 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(api: TestClient) -> No
     lea = api.get("/v1/wellbeing/users/lea").json()
     assert lea["time_zone"] == "Europe/Paris" and lea["settings"]["daily_limit_minutes"] is None
     assert api.get("/v1/wellbeing/users/lea/dashboard").json()["summary"]["minutes"] == 0
+
+
+def test_held_removed_and_unscreened_content(api: TestClient) -> None:
+    held = api.post(
+        "/v1/check/text",
+        json={
+            "text": "buy followers cheap at my site click here",
+            "surface": "comment",
+            "author_id": "sam",
+        },
+    ).json()
+    assert "hold_for_review" in [t["name"] for t in held["decision"]["treatments"]]
+    refused = _ask(api, "may-view", {"viewer_id": "mum", "content_id": held["id"]})
+    assert refused["allowed"] is False and refused["rule"] == "held"
+    assert _ask(api, "may-view", {"viewer_id": "sam", "content_id": held["id"]})["rule"] != "held"
+    blocked = api.post(
+        "/v1/check/text",
+        json={"text": "send me pics and don't tell your mom", "surface": "comment"},
+    ).json()
+    gone = _ask(api, "may-view", {"viewer_id": "mum", "content_id": blocked["id"]})
+    assert gone["allowed"] is False and gone["rule"] == "removed"
+    pending = api.post(
+        "/v1/content/text", json={"text": "hello there", "surface": "caption"}
+    ).json()
+    assert pending["state"] == "pending"  # no worker here: not screened yet
+    assert (
+        _ask(api, "may-view", {"viewer_id": "lea", "content_id": pending["id"]})["rule"]
+        == "unscreened"
+    )
+    assert (
+        _ask(api, "may-view", {"viewer_id": "mum", "content_id": pending["id"]})["allowed"] is True
+    )
+
+
+def test_time_zone_names_outside_the_iana_database_are_refused(api: TestClient) -> None:
+    for zone in ("America", "localtime", "posix/Europe/Paris", "../etc/passwd", ""):
+        answer = api.put("/v1/wellbeing/users/lea", json={"age_band": "13_15", "time_zone": zone})
+        assert answer.status_code == 422, (zone, answer.text)

@@ -239,3 +239,61 @@ def test_a_parents_mute_schedule_on_chosen_weekdays_t8() -> None:
     )
     assert not may_notify(teen, datetime(2026, 3, 10, 10, 0, tzinfo=PARIS)).allowed  # Tuesday
     assert may_notify(teen, datetime(2026, 3, 14, 10, 0, tzinfo=PARIS)).allowed  # Saturday
+
+
+def test_a_parents_blocks_stop_messages_both_ways_t11() -> None:
+    teen = Viewer(
+        "teen",
+        AgeBand.AGE_16_17,
+        UserSettings(dm_audience=Audience.FRIENDS),
+        ParentControls(blocked_accounts=("bad",)),
+    )
+    bad = _user("16_17", dm_audience=Audience.FRIENDS)
+    bad = Viewer("bad", bad.band, bad.settings)
+    for sender, recipient in ((bad, teen), (teen, bad)):
+        answer = may_message(
+            sender, recipient, recipient_follows_sender=True, sender_follows_recipient=True
+        )
+        assert not answer.allowed and answer.sources == ("T11",)
+
+
+def test_keyword_filters_match_whatever_the_case_or_script_folding() -> None:
+    clip = ViewedContent(text="Die STRASSE bei Nacht")
+    assert not may_view(_user("18_plus", keyword_filters=("Straße",)), clip).allowed
+
+
+def test_sleep_reminder_after_midnight_only_until_morning() -> None:
+    from datetime import timedelta
+
+    from haven.wellbeing.models import UsageEvent, UsageKind
+    from haven.wellbeing.screentime import active_intervals
+    from haven.wellbeing.status import reminders_due
+
+    viewer = _user("18_plus", sleep_reminder_at=datetime(2026, 1, 1, 0, 30).time())
+    for hour, minute, due in (
+        (0, 15, False),
+        (0, 45, True),
+        (5, 45, True),
+        (15, 0, False),
+        (23, 45, False),
+    ):
+        now = datetime(2026, 3, 10, hour, minute, tzinfo=PARIS)
+        events = [UsageEvent("f", "u", UsageKind.FOREGROUND, now - timedelta(minutes=2))]
+        intervals = active_intervals(events, now=now)
+        kinds = [
+            r.kind
+            for r in reminders_due(
+                viewer, now, intervals=intervals, events=events, used_today=timedelta(0)
+            )
+        ]
+        assert ("sleep" in kinds) is due, (hour, kinds)
+
+
+def test_parents_narrow_visibility_and_private_accounts_allow_no_duets_t5() -> None:
+    from haven.wellbeing.rules import effective_settings
+
+    young = Viewer("t", AgeBand.AGE_13_15, UserSettings(), ParentControls(discoverability="public"))
+    assert effective_settings(young)["account_visibility"] == "private"
+    older = effective_settings(_user("16_17"))
+    assert older["account_visibility"] == "private" and older["duet_stitch"] == "no_one"
+    assert effective_settings(_user("18_plus"))["duet_stitch"] == "everyone"

@@ -316,3 +316,103 @@ def test_the_effective_settings_apply_a_parents_controls(family: SqlStore) -> No
     assert effective["comment_audience"] == "no_one" and effective["search_allowed"] is False
     assert effective["content_levels"] == ["general"] and effective["paired"] is True
     assert effective["direct_messages"] == "off"  # 13-15: not available at all (T2)
+
+
+def test_a_paired_child_cannot_loosen_the_limit_t8(family: SqlStore) -> None:
+    _pair(family, teen="kid")
+    service.put_user(
+        family,
+        platform="clips",
+        user_id="kid",
+        age_band="under_13",
+        time_zone_name="Europe/Paris",
+        settings={"daily_limit_off": True, "daily_limit_minutes": 300},
+        actor="t",
+    )
+    assert service.screen_time(family, "clips", "kid").limit.limit_minutes == 60
+    service.put_user(
+        family,
+        platform="clips",
+        user_id="kid",
+        age_band="under_13",
+        time_zone_name="Europe/Paris",
+        settings={"daily_limit_minutes": 30},
+        actor="t",
+    )
+    assert service.screen_time(family, "clips", "kid").limit.limit_minutes == 30  # stricter: fine
+
+
+def test_a_code_with_foreign_letters_is_a_counted_wrong_guess(family: SqlStore) -> None:
+    for _ in range(5):
+        with pytest.raises(PairingRefused, match="wrong"):
+            service.redeem_pairing_code(family, "clips", "teen", "ÄBCDEFGH", actor="t")
+    with pytest.raises(TooManyAttempts):
+        service.redeem_pairing_code(family, "clips", "teen", "ABCDEFGH", actor="t")
+
+
+def test_one_teen_one_active_link_even_in_a_race(family: SqlStore) -> None:
+    from haven.wellbeing.models import Link, ParentControls
+
+    _pair(family)
+    with pytest.raises(NotPaired, match="already paired"), family.transaction() as tx:
+        tx.wellbeing.add_link(
+            Link("other-link", "clips", "other", "teen", NOON, ParentControls(), False)
+        )
+    assert service.pairing_view(family, "clips", "teen")["parent"]["parent_id"] == "mum"
+
+
+def test_a_teen_who_turns_18_leaves_family_pairing(family: SqlStore) -> None:
+    _pair(family)
+    service.put_user(
+        family,
+        platform="clips",
+        user_id="teen",
+        age_band="18_plus",
+        time_zone_name="Europe/Paris",
+        settings={},
+        actor="t",
+    )
+    assert service.pairing_view(family, "clips", "teen")["parent"] is None
+    assert service.notices(family, "clips", "mum")[0]["by"] == "age_band_change"
+
+
+def test_open_codes_and_pending_requests_are_limited(family: SqlStore) -> None:
+    for _ in range(5):
+        service.issue_pairing_code(family, "clips", "mum", actor="t")
+    with pytest.raises(TooManyAttempts):
+        service.issue_pairing_code(family, "clips", "mum", actor="t")
+    service.put_user(
+        family,
+        platform="clips",
+        user_id="dad",
+        age_band="18_plus",
+        time_zone_name="Europe/Paris",
+        settings={},
+        actor="t",
+    )
+    code, _ = service.issue_pairing_code(family, "clips", "dad", actor="t")
+    service.redeem_pairing_code(family, "clips", "teen", code, actor="t")
+    for _ in range(3):
+        service.request_time(family, "clips", teen_id="teen", minutes=10, reason="", actor="t")
+    with pytest.raises(TooManyAttempts):
+        service.request_time(family, "clips", teen_id="teen", minutes=10, reason="", actor="t")
+
+
+def test_an_approval_outlasts_local_midnight(family: SqlStore, clock: FixedClock) -> None:
+    _pair(family)
+    night = {"time_away": [{"name": "night", "start": "22:00", "end": "07:00"}]}
+    service.set_controls(
+        family, "clips", parent_id="mum", teen_id="teen", controls=night, actor="t"
+    )
+    clock._at = datetime(2026, 3, 10, 22, 50, tzinfo=UTC)  # 23:50 in Paris
+    assert service.screen_time(family, "clips", "teen").limit.blocked
+    request = service.request_time(
+        family, "clips", teen_id="teen", minutes=60, reason="", actor="t"
+    )
+    service.answer_time_request(
+        family, "clips", parent_id="mum", request_id=request, approve=True, actor="t"
+    )
+    clock.advance(timedelta(minutes=20))  # 00:10: the next local day
+    assert service.screen_time(family, "clips", "teen").limit.time_away is None
+    clock.advance(timedelta(minutes=41))
+    assert service.screen_time(family, "clips", "teen").limit.time_away is not None

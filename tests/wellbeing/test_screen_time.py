@@ -77,23 +77,51 @@ def test_time_counts_only_in_the_foreground_and_events_count_once(
     assert _minutes_today(store) == pytest.approx(25.0)
 
 
-def test_a_silent_app_counts_five_minutes_past_its_last_event(
+def test_a_lost_background_is_made_up_five_minutes_after_the_last_event(
     store: SqlStore, clock: FixedClock
 ) -> None:
     clock._at = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     _register(store, "ana")
     usage = Usage("ana")
+    at = lambda h, m: datetime(2026, 3, 10, h, m, tzinfo=UTC)  # noqa: E731
     service.record_usage(
         store,
         "clips",
         [
-            usage("foreground", datetime(2026, 3, 10, 9, 0, tzinfo=UTC)),
-            usage("view", datetime(2026, 3, 10, 9, 3, tzinfo=UTC)),
-            usage("view", datetime(2026, 3, 10, 9, 9, tzinfo=UTC)),  # after 6 silent minutes
+            # An hour in the foreground with no views: the background is trusted (60 min).
+            usage("foreground", at(7, 0)),
+            usage("background", at(8, 0)),
+            # Opened, a view, then a new foreground 20 minutes later: the background in
+            # between was lost, so 09:00-09:08 counts (five minutes past the view).
+            usage("foreground", at(9, 0)),
+            usage("view", at(9, 3)),
+            usage("foreground", at(9, 23)),
+            usage("view", at(9, 25)),
+            # ...and the app was killed after 09:25: five minutes more, 09:23-09:30.
         ],
     )
-    # 09:00-09:08 (five minutes past the last event, then silence) and 09:09-09:14.
-    assert _minutes_today(store) == pytest.approx(13.0)
+    assert _minutes_today(store) == pytest.approx(60.0 + 8.0 + 7.0)
+
+
+def test_same_instant_events_close_then_reopen() -> None:
+    from haven.wellbeing.models import UsageEvent, UsageKind
+    from haven.wellbeing.screentime import active_intervals
+
+    t0 = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+    events = [
+        UsageEvent(str(n), "ana", UsageKind(kind), t0 + timedelta(minutes=minute))
+        for n, (kind, minute) in enumerate(
+            [
+                ("foreground", 0),
+                ("background", 4),
+                ("foreground", 4),
+                ("view", 8),
+                ("background", 9),
+            ]
+        )
+    ]
+    intervals = active_intervals(list(reversed(events)), now=t0 + timedelta(hours=1))
+    assert sum((i.length for i in intervals), timedelta(0)) == timedelta(minutes=9)
 
 
 def test_days_are_local_across_midnight_and_the_spring_dst_change(

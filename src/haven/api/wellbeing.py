@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from haven.api.deps import PlatformKey, RuntimeDep
 from haven.api.schemas import Strict
-from haven.content.viewing import viewed_content
+from haven.content.viewing import availability, viewed_content
 from haven.wellbeing import service
 from haven.wellbeing.ages import AgeBand
 from haven.wellbeing.defaults import defaults
@@ -193,6 +193,25 @@ def post_unlock(
     return {"limit": status.limit.as_dict(), "reminders": [r.as_dict() for r in status.reminders]}
 
 
+def _unavailable(
+    runtime: RuntimeDep, platform: str, viewer_id: str, item: Any, state: str | None
+) -> Answer | None:
+    """Content nobody may see whatever their settings: removed, held for review (its author
+    excepted), or not yet screened (adults only)."""
+    if state is None:
+        return None
+    viewer = service.profile(runtime.store, platform, viewer_id)  # unknown viewers: 404
+    if state == "removed":
+        return Answer(False, "the content was removed", "removed")
+    if state == "held":
+        if item.author_id is not None and item.author_id == viewer_id:
+            return None
+        return Answer(False, "the content is held until a moderator reviews it", "held")
+    if viewer.age_band.minor:
+        return Answer(False, "the content has not been screened yet", "unscreened")
+    return None
+
+
 @router.post("/may-view")
 async def post_may_view(body: MayViewIn, key: PlatformKey, runtime: RuntimeDep) -> JSONResponse:
     """May the viewer see this content here: Haven's content by id (its current decision sets
@@ -204,10 +223,10 @@ async def post_may_view(body: MayViewIn, key: PlatformKey, runtime: RuntimeDep) 
         with runtime.store.transaction(write=False) as tx:
             item = tx.content.get(str(body.content_id), platform=key.platform)
             decision = tx.decisions.latest(item.id)
-        content, removed = viewed_content(item, decision)
-        if removed:
-            service.profile(runtime.store, key.platform, body.viewer_id)  # unknown viewers: 404
-            return JSONResponse(Answer(False, "the content was removed", "removed").as_dict())
+        content = viewed_content(item, decision)
+        blocked = _unavailable(runtime, key.platform, body.viewer_id, item, availability(decision))
+        if blocked is not None:
+            return JSONResponse(blocked.as_dict())
     return JSONResponse(
         service.may_view(runtime.store, key.platform, body.viewer_id, content).as_dict()
     )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -332,6 +333,14 @@ class PairingLinkRow(Base):
     __table_args__ = (
         Index("ix_wb_links_teen", "platform", "teen_id"),
         Index("ix_wb_links_parent", "platform", "parent_id"),
+        Index(
+            "uq_wb_links_active_teen",
+            "platform",
+            "teen_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from haven.store.tables import (
@@ -20,6 +21,7 @@ from haven.store.tables import (
     WellbeingUserRow,
 )
 from haven.wellbeing.ages import AgeBand
+from haven.wellbeing.errors import NotPaired
 from haven.wellbeing.models import Link, UsageEvent, UsageKind, UserProfile
 from haven.wellbeing.parsing import (
     controls_dict,
@@ -190,6 +192,27 @@ class SqlWellbeing:
             )
         )
 
+    def open_codes(self, platform: str, parent_id: str, now: datetime) -> int:
+        return int(
+            self._session.execute(
+                select(func.count()).where(
+                    _CODES.c.platform == platform,
+                    _CODES.c.parent_id == parent_id,
+                    _CODES.c.used_at.is_(None),
+                    _CODES.c.expires_at > now,
+                )
+            ).scalar_one()
+        )
+
+    def pending_requests(self, link_id: str) -> int:
+        return int(
+            self._session.execute(
+                select(func.count()).where(
+                    _REQUESTS.c.link_id == link_id, _REQUESTS.c.status == "pending"
+                )
+            ).scalar_one()
+        )
+
     def code(self, code_hash: str) -> Any:
         return self._session.execute(
             select(_CODES).where(_CODES.c.code_hash == code_hash).with_for_update()
@@ -245,6 +268,15 @@ class SqlWellbeing:
         )
 
     def add_link(self, link: Link) -> None:
+        """Add an active link; a teen already linked (a race with another code) is refused by
+        the unique index on active links."""
+        try:
+            with self._session.begin_nested():
+                self._insert_link(link)
+        except IntegrityError:
+            raise NotPaired("this teen is already paired; unlink first") from None
+
+    def _insert_link(self, link: Link) -> None:
         self._session.execute(
             insert(_LINKS).values(
                 id=link.id,
@@ -319,18 +351,28 @@ class SqlWellbeing:
             )
         )
 
-    def grants(self, platform: str, user_id: str, local_date: str) -> tuple[int, datetime | None]:
-        """Extra minutes granted for the local date, and the latest Time Away exemption."""
-        rows = self._session.execute(
-            select(_GRANTS.c.minutes, _GRANTS.c.until).where(
+    def extra_minutes(self, platform: str, user_id: str, local_date: str) -> int:
+        """Minutes added to the daily limit for that local date (passcode unlocks, a parent's
+        yes)."""
+        total = self._session.execute(
+            select(func.coalesce(func.sum(_GRANTS.c.minutes), 0)).where(
                 _GRANTS.c.platform == platform,
                 _GRANTS.c.user_id == user_id,
                 _GRANTS.c.local_date == local_date,
+                _GRANTS.c.until.is_(None),
             )
-        ).all()
-        extra = sum(r.minutes for r in rows if r.until is None)
-        until = max((r.until for r in rows if r.until is not None), default=None)
-        return extra, until
+        ).scalar_one()
+        return int(total)
+
+    def exempt_until(self, platform: str, user_id: str, now: datetime) -> datetime | None:
+        """The end of the Time Away exemption running now, whatever day it was granted."""
+        return self._session.execute(
+            select(func.max(_GRANTS.c.until)).where(
+                _GRANTS.c.platform == platform,
+                _GRANTS.c.user_id == user_id,
+                _GRANTS.c.until > now,
+            )
+        ).scalar()
 
     # --- notices --------------------------------------------------------------------------
     def add_notice(

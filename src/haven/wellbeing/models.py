@@ -114,6 +114,7 @@ class UserSettings:
     blocked_accounts: tuple[str, ...] = ()
     dm_audience: Audience | None = None  # None: the band's default
     quiet_hours: Window | None = None  # an adult's own; minors' are fixed by band
+    wind_down_off: bool = False  # Wind Down can be turned off (T10)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def keyword_hit(words: tuple[str, ...], text: str) -> str | None:
     pattern = _keyword_pattern(words)
     if pattern is None or not text:
         return None
-    found = pattern.search(text)
+    found = pattern.search(text.casefold())  # keywords are casefolded too ("Straße" = "strasse")
     return found.group(0) if found else None
 
 
@@ -139,6 +139,12 @@ def may_message(
         recipient.settings.blocked_accounts
     ):
         return Answer(False, "one of them blocked the other", "blocked_accounts")
+    if (sender.controls is not None and recipient.user_id in sender.controls.blocked_accounts) or (
+        recipient.controls is not None and sender.user_id in recipient.controls.blocked_accounts
+    ):
+        return Answer(
+            False, "a parent blocked this account for the teen", "blocked_accounts", ("T11",)
+        )
     if _dm_audience(sender) is None:
         return _rule_answer(
             False,
@@ -219,8 +225,9 @@ def effective_settings(viewer: Viewer) -> dict[str, Any]:
     comments = table.value("comment_audience", band)
     liked: str | None = None
     search = True
+    if controls is not None and controls.discoverability == "private":
+        visibility = "private"  # a parent can make the account private, never public (R5)
     if controls is not None:
-        visibility = controls.discoverability or visibility
         if controls.comments is not None:
             order = ["no_one", "friends", "everyone"]
             comments = min(comments, controls.comments.value, key=order.index)
@@ -229,8 +236,9 @@ def effective_settings(viewer: Viewer) -> dict[str, Any]:
     return {
         "account_visibility": visibility,
         "suggest_account": table.value("suggest_account", band),
-        "duet_stitch": table.value("duet_stitch", band),
-        "downloads": table.value("downloads", band),
+        # A private account's videos cannot be duetted, stitched or downloaded (T5).
+        "duet_stitch": "no_one" if visibility == "private" else table.value("duet_stitch", band),
+        "downloads": False if visibility == "private" else table.value("downloads", band),
         "comment_audience": comments,
         "direct_messages": dm.value if dm else "off",
         "liked_videos": liked,

@@ -30,27 +30,37 @@ class Interval:
         return self.end - self.start
 
 
+# At the same instant, what happened in the app comes before it left, and it left before it
+# came back: view, then background, then foreground.
+_SAME_INSTANT_ORDER = {UsageKind.VIEW: 0, UsageKind.BACKGROUND: 1, UsageKind.FOREGROUND: 2}
+
+
 def active_intervals(events: Iterable[UsageEvent], *, now: datetime) -> list[Interval]:
     """When the app was in use: from a foreground (or a view, which implies one) to the next
-    background; an interval left open runs to its last event plus ``TRAILING_USE``, never past
-    ``now``. Events may come in any order (at the same instant a background comes last: what
-    happened at that moment happened before the app left); the caller has dropped duplicates."""
+    background, however long (an explicit background is trusted). A background that never came
+    is made up: an interval still open when a new foreground arrives after a silence, or at the
+    end, runs to its last event plus ``TRAILING_USE`` (never past ``now``). Events may come in
+    any order; the caller has dropped duplicates."""
     ordered = sorted(
         (e for e in events if e.kind in ACTIVITY),
-        key=lambda e: (e.at, e.kind is UsageKind.BACKGROUND),
+        key=lambda e: (e.at, _SAME_INSTANT_ORDER[e.kind]),
     )
     intervals: list[Interval] = []
     start: datetime | None = None
     last: datetime | None = None
     for event in ordered:
-        if start is not None and last is not None and event.at - last > TRAILING_USE:
-            intervals.append(Interval(start, last + TRAILING_USE))  # it went silent
-            start = None
         if event.kind is UsageKind.BACKGROUND:
             if start is not None:
                 intervals.append(Interval(start, event.at))
             start = None
         elif start is None:
+            start = event.at
+        elif (
+            event.kind is UsageKind.FOREGROUND
+            and last is not None
+            and event.at - last > TRAILING_USE
+        ):
+            intervals.append(Interval(start, last + TRAILING_USE))  # its background was lost
             start = event.at
         last = event.at
     if start is not None and last is not None:

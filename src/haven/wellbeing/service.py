@@ -46,7 +46,8 @@ CODE_LENGTH = 8  # 30^8: about 39 bits
 CODE_LIFETIME = timedelta(minutes=10)
 GUESS_WINDOW = timedelta(minutes=15)
 MAX_GUESSES = 5  # per teen (pairing) or per user (passcodes) in the window
-MAX_PLATFORM_GUESSES = 200  # pairing guesses per platform in the window: rotating ids won't help
+MAX_OPEN_CODES = 5  # unused, unexpired pairing codes per parent
+MAX_PENDING_REQUESTS = 3  # a teen's unanswered requests for more time
 MAX_EVENTS = 1000
 EVENT_PAST = timedelta(days=31)  # older events are refused: totals are kept 31 days back
 EVENT_FUTURE = timedelta(minutes=5)  # clock skew allowed
@@ -103,6 +104,8 @@ def put_user(
     with store.transaction() as tx:
         before = tx.wellbeing.user(platform, user_id)
         tx.wellbeing.put_user(profile, digest, keep_passcode=passcode is None)
+        if before is not None and before.age_band is not band:
+            _end_links_that_no_longer_fit(tx, platform, user_id, band, now, actor)
         _audit(
             tx,
             "wellbeing_user",
@@ -124,6 +127,33 @@ def effective_settings(store: WellbeingStore, platform: str, user_id: str) -> di
     with store.transaction(write=False) as tx:
         viewer, _ = _viewer(tx, platform, user_id)
     return rules.effective_settings(viewer)
+
+
+def _end_links_that_no_longer_fit(
+    tx: WellbeingTransaction, platform: str, user_id: str, band: AgeBand, now: datetime, actor: str
+) -> None:
+    """A teen who is now an adult leaves Family Pairing; a parent who turns out to be a minor
+    can no longer be one. The other side is told."""
+    ending: list[tuple[Link, str]] = []
+    as_teen = tx.wellbeing.active_link_for_teen(platform, user_id)
+    if as_teen is not None and not band.minor:
+        ending.append((as_teen[0], as_teen[0].parent_id))
+    if band is not AgeBand.ADULT:
+        ending += [
+            (link, link.teen_id) for link in tx.wellbeing.active_links_of_parent(platform, user_id)
+        ]
+    for link, other in ending:
+        tx.wellbeing.end_link(link.id, at=now, by="age_band_change")
+        tx.wellbeing.add_notice(
+            platform,
+            other,
+            "pairing.unlinked",
+            now,
+            {"by": "age_band_change", "teen_id": link.teen_id},
+        )
+        _audit(
+            tx, "pairing", link.id, "pairing.unlinked", actor, by="age_band_change", band=band.value
+        )
 
 
 def profile(store: WellbeingStore, platform: str, user_id: str) -> UserProfile:
@@ -208,7 +238,8 @@ def screen_time(store: WellbeingStore, platform: str, user_id: str) -> ScreenTim
         zone = time_zone(user.time_zone)
         local_now = now.astimezone(zone)
         events = _usage(tx, platform, user, now, 1)
-        extra, exempt_until = tx.wellbeing.grants(platform, user_id, local_now.date().isoformat())
+        extra = tx.wellbeing.extra_minutes(platform, user_id, local_now.date().isoformat())
+        exempt_until = tx.wellbeing.exempt_until(platform, user_id, now)
     intervals = active_intervals(events, now=now)
     today = day_usage(local_now.date(), zone, intervals, events)
     status = limit_status(
@@ -396,6 +427,10 @@ def issue_pairing_code(
         parent = _profile(tx, platform, parent_id)
         if parent.age_band is not AgeBand.ADULT:
             raise NotPaired("only an adult account can be the parent in Family Pairing")
+        if tx.wellbeing.open_codes(platform, parent_id, now) >= MAX_OPEN_CODES:
+            raise TooManyAttempts(
+                f"{MAX_OPEN_CODES} codes are still open: use one or wait for them to expire"
+            )
         tx.wellbeing.add_code(_code_digest(code), platform, parent_id, now, now + CODE_LIFETIME)
         _audit(
             tx, "pairing", f"{platform}/{parent_id}", "pairing.code_issued", actor, parent=parent_id
@@ -410,14 +445,14 @@ def redeem_pairing_code(
     normalised = (
         code.strip().upper().replace("-", "").replace(" ", "") if isinstance(code, str) else ""
     )
+    well_formed = len(normalised) == CODE_LENGTH and all(c in CODE_ALPHABET for c in normalised)
     subject = f"pair:{teen_id}"
     with store.transaction() as tx:
         teen = _profile(tx, platform, teen_id)
         _check_guesses(tx, platform, subject, now, MAX_GUESSES)
-        _check_guesses(tx, platform, "pair:*", now, MAX_PLATFORM_GUESSES)
-        found = (
-            tx.wellbeing.code(_code_digest(normalised)) if len(normalised) == CODE_LENGTH else None
-        )
+        # A code is 30^8 (about 6.5e11) values alive for 10 minutes: five guesses per teen in
+        # 15 minutes leave no practical chance, without letting anyone lock out other families.
+        found = tx.wellbeing.code(_code_digest(normalised)) if well_formed else None
         problem = None
         if found is None or found.platform != platform:
             problem = "the code is wrong"
@@ -453,7 +488,6 @@ def redeem_pairing_code(
         if problem is None:
             problem = "the code was already used"
         tx.wellbeing.add_failed_attempt(platform, subject, now)
-        tx.wellbeing.add_failed_attempt(platform, "pair:*", now)
     raise PairingRefused(problem)
 
 
@@ -571,6 +605,8 @@ def request_time(
     request_id = str(uuid.uuid4())
     with store.transaction() as tx:
         link, _ = _link_of(tx, platform, teen_id)
+        if tx.wellbeing.pending_requests(link.id) >= MAX_PENDING_REQUESTS:
+            raise TooManyAttempts("wait for the parent to answer the requests already sent")
         tx.wellbeing.add_time_request(request_id, link.id, now, minutes, reason.strip())
         tx.wellbeing.add_notice(
             platform,

@@ -59,11 +59,18 @@ def effective_limit(viewer: Viewer, day: date) -> tuple[int | None, str]:
     controls = viewer.controls
     if controls is not None and day.weekday() in controls.daily_limit_by_weekday:
         return controls.daily_limit_by_weekday[day.weekday()], "parent"
+    default = defaults().value("daily_limit_minutes", viewer.band)
+    own = viewer.settings.daily_limit_minutes
+    if viewer.paired or viewer.band is AgeBand.UNDER_13:
+        # The parent's passcode guards this limit (T8): the child may only make it stricter.
+        if own is not None and (default is None or own < default):
+            return own, "user"
+        return default, "default"
     if viewer.settings.daily_limit_off:
         return None, "user"
-    if viewer.settings.daily_limit_minutes is not None:
-        return viewer.settings.daily_limit_minutes, "user"
-    return defaults().value("daily_limit_minutes", viewer.band), "default"
+    if own is not None:
+        return own, "user"
+    return default, "default"
 
 
 def unlocked_by(viewer: Viewer) -> str:
@@ -117,9 +124,11 @@ class Reminder:
 def _night_start(local_now: datetime, at: time) -> datetime | None:
     """The start of tonight's window opening at ``at`` (until 06:00), or None outside it."""
     today = local_now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    if at <= MORNING:  # a window after midnight: from ``at`` to 06:00 the same morning
+        return today if today <= local_now and local_now.time() < MORNING else None
     if local_now >= today:
         return today
-    if local_now.time() < MORNING and at > MORNING:
+    if local_now.time() < MORNING:
         return today - timedelta(days=1)
     return None
 
@@ -154,7 +163,7 @@ def reminders_due(
                 Reminder("sleep", f"it is past the chosen bedtime {sleep_at:%H:%M}", ("T8",))
             )
     wind = defaults().value("wind_down_after", viewer.band)
-    if wind and using:
+    if wind and using and not viewer.settings.wind_down_off:
         start = _night_start(now, time.fromisoformat(wind))
         if start:
             shown = [
@@ -171,7 +180,9 @@ def reminders_due(
                 )
     nudge = defaults().value("limit_off_nudge_minutes", viewer.band)
     limit, set_by = effective_limit(viewer, now.date())
-    if nudge and limit is None and set_by == "user" and used_today >= timedelta(minutes=nudge):
+    # A limit turned off, or set above the nudge mark, is the case the nudge is for (T9).
+    no_real_limit = limit is None or limit > nudge if nudge else False
+    if nudge and no_real_limit and set_by == "user" and used_today >= timedelta(minutes=nudge):
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         if shown_since(events, UsageKind.LIMIT_NUDGE_SHOWN, midnight) is None:
             due.append(
