@@ -1,0 +1,125 @@
+"""The ``hashes`` analyzer: PDQ hashes of a picture or of a video's frames (one a second, in
+vPDQ's format), MD5 and SHA-256 of the file, and, given a ``BankMatcher``, the bank entries it
+matches. Mirror images and rotations are hashed too (PDQ gives all eight at the cost of one),
+so a flipped re-upload still matches."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pdqhash
+
+from haven.media import DecodedFrame, FrameRequest, MediaInfo
+from haven.signals.base import AnalysisRun, Analyzer, AnalyzerOutput, InputKind, Signal
+from haven.signals.hashes.matching import BankMatch, BankMatcher, MediaHashes
+from haven.signals.hashes.pdq import MAX_SIDE, hex_of_bits, prepared
+from haven.signals.hashes.video import SECONDS_PER_HASH, FrameHash, to_lines
+
+VIEW = "hashes"
+ORIENTATIONS = 8  # pdqhash's dihedral order: as is, rot 90/180/270, flips, diagonal flips
+
+
+def file_digests(path: Path) -> tuple[str, str]:
+    md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            md5.update(block)
+            sha256.update(block)
+    return md5.hexdigest(), sha256.hexdigest()
+
+
+class _Run(AnalysisRun):
+    def __init__(self, analyzer: HashesAnalyzer, media: MediaInfo) -> None:
+        self.analyzer = analyzer
+        self.media = media
+        self.orientations: list[list[FrameHash]] = [[] for _ in range(ORIENTATIONS)]
+
+    def on_frame(self, frame: DecodedFrame) -> None:
+        picture = frame.images.get(VIEW)
+        if picture is None:
+            return
+        vectors, quality = pdqhash.compute_dihedral(prepared(np.ascontiguousarray(picture)))
+        for orientation, vector in enumerate(vectors):
+            self.orientations[orientation].append(
+                FrameHash(frame.index, int(quality), hex_of_bits(vector), round(frame.time, 3))
+            )
+
+    def finish(self) -> AnalyzerOutput:
+        md5, sha256 = file_digests(Path(self.media.path))
+        frames = self.orientations[0]
+        # FFmpeg reads a still picture through an image demuxer (image2, png_pipe...).
+        container = self.media.container
+        still = container == "image2" or container.endswith("_pipe")
+        hashes = MediaHashes(md5, sha256, still, [list(o) for o in self.orientations])
+        matches = self.analyzer.matcher.match(hashes) if self.analyzer.matcher and frames else []
+        signals = [
+            Signal(
+                "hashes",
+                HashesAnalyzer.version,
+                "hashes.media",
+                1.0,
+                {"md5": md5, "sha256": sha256, "frames": len(frames), "still": still},
+                evidence={"pdq": frames[0].hash} if len(frames) == 1 else {},
+            ),
+            *(_match_signal(m) for m in matches),
+        ]
+        report: dict[str, Any] = {
+            "md5": md5,
+            "sha256": sha256,
+            "frames_hashed": len(frames),
+            "seconds_per_hash": SECONDS_PER_HASH,
+            "vpdq": to_lines(frames),
+            "banks_checked": self.analyzer.matcher is not None,
+            "matches": [_match_dict(m) for m in matches],
+        }
+        return AnalyzerOutput(signals, report, {"media_hashes": hashes})
+
+
+def _match_dict(match: BankMatch) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "bank": match.bank,
+        "entry": match.entry_id,
+        "kind": match.kind,
+        "category": match.category,
+    }
+    for name in ("distance", "query_share", "index_share"):
+        value = getattr(match, name)
+        if value is not None:
+            out[name] = round(value, 3) if isinstance(value, float) else value
+    if match.label:
+        out["label"] = match.label
+    return out
+
+
+def _match_signal(match: BankMatch) -> Signal:
+    return Signal(
+        "hashes",
+        HashesAnalyzer.version,
+        "hashes.match",
+        1.0,
+        _match_dict(match),
+        evidence=dict(match.details),
+    )
+
+
+class HashesAnalyzer(Analyzer):
+    name = "hashes"
+    version = "1.0"
+    inputs = frozenset({InputKind.VIDEO_FRAMES})
+    emits = frozenset({"hashes.media", "hashes.match"})
+
+    def __init__(self, matcher: BankMatcher | None = None) -> None:
+        self.matcher = matcher
+
+    def frame_requests(self) -> Sequence[FrameRequest]:
+        return (FrameRequest(VIEW, long_side=MAX_SIDE * 2, min_interval=SECONDS_PER_HASH),)
+
+    def start(self, media: MediaInfo) -> AnalysisRun:
+        return _Run(self, media)
+
+    def describe(self) -> dict[str, Any]:
+        return {"seconds_per_hash": SECONDS_PER_HASH, "banks": self.matcher is not None}
