@@ -386,3 +386,55 @@ class NoticeRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_wb_notices_user", "platform", "user_id", "id"),)
+
+
+# --- Banks of known harmful media (issue 7) -----------------------------------------------
+
+
+class HashBankRow(Base):
+    __tablename__ = "hash_banks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20))
+    enabled_ratio: Mapped[float] = mapped_column(Float)
+    negative: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BankEntryRow(Base):
+    __tablename__ = "bank_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bank: Mapped[str] = mapped_column(ForeignKey("hash_banks.name"))
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(300))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    disabled: Mapped[bool] = mapped_column(Boolean)
+    frames: Mapped[str | None] = mapped_column(Text)  # a video's hashes, vPDQ's text format
+
+    __table_args__ = (
+        UniqueConstraint("bank", "kind", "value", name="uq_bank_entries_bank"),
+        Index("ix_bank_entries_value", "kind", "value"),
+    )
+
+
+class BankHashRow(Base):
+    """What an index position means: an entry's frame (or picture) hash, or a crop of it."""
+
+    __tablename__ = "bank_hashes"
+
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    entry: Mapped[int] = mapped_column(ForeignKey("bank_entries.id"))
+    frame: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class BankIndexHeadRow(Base):
+    """The next index position, in one row that writers lock, so positions never collide."""
+
+    __tablename__ = "bank_index_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    next_position: Mapped[int] = mapped_column(BigInteger)

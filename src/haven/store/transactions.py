@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from haven.clock import Clock, SystemClock
 from haven.store.access import SqlApiKeys, SqlStaff, SqlWebhooks
 from haven.store.audit_log import SqlAuditLog
+from haven.store.banks import SqlBanks
 from haven.store.cases import SqlAppeals, SqlCases, SqlReports
 from haven.store.content import SqlContent, SqlDecisions, SqlJobs
 from haven.store.database import Database
@@ -34,6 +35,7 @@ class SqlTransaction:
     staff: SqlStaff
     webhooks: SqlWebhooks
     wellbeing: SqlWellbeing
+    banks: SqlBanks
 
 
 class SqlStore:
@@ -72,6 +74,7 @@ class SqlStore:
                 SqlStaff(session),
                 SqlWebhooks(session),
                 SqlWellbeing(session),
+                SqlBanks(session),
             )
         if self.on_job is not None:
             for job_id in added:

@@ -32,20 +32,34 @@ def file_digests(path: Path) -> tuple[str, str]:
     return md5.hexdigest(), sha256.hexdigest()
 
 
+def centre_crop(rgb: np.ndarray, keep: float) -> np.ndarray:
+    """The middle ``keep`` share of each side of the picture."""
+    height, width = rgb.shape[:2]
+    dy, dx = round(height * (1 - keep) / 2), round(width * (1 - keep) / 2)
+    return rgb[dy : height - dy, dx : width - dx]
+
+
 class _Run(AnalysisRun):
     def __init__(self, analyzer: HashesAnalyzer, media: MediaInfo) -> None:
         self.analyzer = analyzer
         self.media = media
         self.orientations: list[list[FrameHash]] = [[] for _ in range(ORIENTATIONS)]
+        self.crops: list[list[FrameHash]] = [[] for _ in analyzer.crops]
 
     def on_frame(self, frame: DecodedFrame) -> None:
         picture = frame.images.get(VIEW)
         if picture is None:
             return
-        vectors, quality = pdqhash.compute_dihedral(prepared(np.ascontiguousarray(picture)))
+        ready = prepared(np.ascontiguousarray(picture))
+        vectors, quality = pdqhash.compute_dihedral(ready)
         for orientation, vector in enumerate(vectors):
             self.orientations[orientation].append(
                 FrameHash(frame.index, int(quality), hex_of_bits(vector), round(frame.time, 3))
+            )
+        for crops, keep in zip(self.crops, self.analyzer.crops, strict=True):
+            bits, crop_quality = pdqhash.compute(np.ascontiguousarray(centre_crop(ready, keep)))
+            crops.append(
+                FrameHash(frame.index, int(crop_quality), hex_of_bits(bits), round(frame.time, 3))
             )
 
     def finish(self) -> AnalyzerOutput:
@@ -76,7 +90,7 @@ class _Run(AnalysisRun):
             "banks_checked": self.analyzer.matcher is not None,
             "matches": [_match_dict(m) for m in matches],
         }
-        return AnalyzerOutput(signals, report, {"media_hashes": hashes})
+        return AnalyzerOutput(signals, report, {"media_hashes": hashes, "crops": self.crops})
 
 
 def _match_dict(match: BankMatch) -> dict[str, Any]:
@@ -112,8 +126,13 @@ class HashesAnalyzer(Analyzer):
     inputs = frozenset({InputKind.VIDEO_FRAMES})
     emits = frozenset({"hashes.media", "hashes.match"})
 
-    def __init__(self, matcher: BankMatcher | None = None) -> None:
+    def __init__(self, matcher: BankMatcher | None = None, crops: Sequence[float] = ()) -> None:
+        """``crops``: also hash the middle of each frame at these shares of its sides (banks
+        index them, so a re-upload cropped by a few per cent still matches)."""
+        if any(not 0.5 <= keep < 1 for keep in crops):
+            raise ValueError("crops keep between half and all of each side")
         self.matcher = matcher
+        self.crops = tuple(crops)
 
     def frame_requests(self) -> Sequence[FrameRequest]:
         return (FrameRequest(VIEW, long_side=MAX_SIDE * 2, min_interval=SECONDS_PER_HASH),)
