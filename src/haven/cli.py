@@ -13,6 +13,8 @@ from tqdm import tqdm
 
 from haven import __version__
 from haven.captions import CaptionTrack, to_srt, to_webvtt
+from haven.cli_banks import bank as bank_group
+from haven.cli_banks import matcher_for_scan
 from haven.cli_service import keys, serve, staff, webhooks, worker
 from haven.cli_store import audit, db
 from haven.errors import HavenError, InputError
@@ -23,6 +25,7 @@ from haven.pipeline import scan as run_scan
 from haven.policy import load_policy
 from haven.policy.comments import CreatorFilters
 from haven.report import build_report, render_text
+from haven.settings import load_settings
 from haven.signals import default_registry
 from haven.signals.claims.bank import bank, import_claim_reviews
 from haven.signals.photosensitivity.profiles import DEFAULT_PROFILE, load_profiles
@@ -96,7 +99,7 @@ def _speech_options(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
-ANALYZER_NAMES = ("photosensitivity", "speech", "ocr", "text", "claims")
+ANALYZER_NAMES = ("photosensitivity", "speech", "ocr", "text", "claims", "hashes")
 
 
 def _analyzer_list(value: str) -> list[str]:
@@ -182,6 +185,7 @@ def scan(
         "ocr": {},
         "text": {"language": language or "en"},
         "claims": {},
+        "hashes": {},
     }
     if vtt is not None and not vtt.parent.is_dir():
         _fail(InputError(f"{vtt}: the folder {vtt.parent} does not exist"))
@@ -189,6 +193,8 @@ def scan(
     try:
         registry = default_registry()
         policy = load_policy(policy_file, known_signals=registry.signal_kinds())
+        if "hashes" in names:
+            options["hashes"]["matcher"] = matcher_for_scan(load_settings())
         analyzers = [registry.create(name, **options[name]) for name in names]
         result = run_scan(file, analyzers, policy, caption=caption, progress=progress)
     except HavenError as exc:
@@ -457,6 +463,7 @@ def sample(output: Path, duration: float) -> None:
 
 
 main.add_command(db)
+main.add_command(bank_group)
 main.add_command(audit)
 main.add_command(worker)
 main.add_command(serve)

@@ -75,6 +75,7 @@ def render_text(report: dict[str, Any]) -> str:
     lines += _ocr_lines(report["analyzers"].get("ocr"))
     lines += _text_lines(report["analyzers"].get("text"))
     lines += _claims_lines(report["analyzers"].get("claims"))
+    lines += _hashes_lines(report["analyzers"].get("hashes"))
     lines += ["", f"Treatments (policy {report['policy']['name']} {report['policy']['version']}):"]
     if not report["treatments"]:
         lines.append("  none")
@@ -169,5 +170,25 @@ def _claims_lines(claims: dict[str, Any] | None) -> list[str]:
         lines.append(
             f"  {match['verdict']} ({match['publisher']}: {match['rating']}), similarity"
             f" {match['similarity']:.2f}: {match['claim']!r} <{match['fact_check_url']}>"
+        )
+    return lines
+
+
+def _hashes_lines(hashes: dict[str, Any] | None) -> list[str]:
+    if not hashes or "skipped" in hashes:
+        return []
+    checked = "checked against the banks" if hashes["banks_checked"] else "no banks to check"
+    lines = ["", f"Known media: {hashes['frames_hashed']} PDQ hash(es), {checked}"]
+    lines.append(f"  md5 {hashes['md5']}  sha256 {hashes['sha256']}")
+    for match in hashes["matches"]:
+        share = (
+            f", {match['query_share']:.0%} of its frames"
+            if match.get("query_share") is not None
+            else ""
+        )
+        distance = f", distance {match['distance']}" if "distance" in match else ""
+        lines.append(
+            f"  MATCH {match['bank']} entry {match['entry']} ({match['kind']},"
+            f" {match['category']}{distance}{share})"
         )
     return lines

@@ -19,6 +19,12 @@ from haven.report import build_report
 from haven.signals import default_registry
 from haven.signals.text.analyzer import TextItem
 
+# What a bank of known media holds, as a harm category of the taxonomy.
+BANK_HARMS = {
+    "child_safety": "child_sexual_exploitation_grooming",
+    "terrorism": "violent_extremism",
+}
+
 
 def analyse_media(
     item: ContentItem, policy: Policy, media_root: Path, analyzer_names: list[str]
@@ -39,6 +45,9 @@ def analyse_media(
             category = str(signal.attributes["category"])
             score = float(signal.attributes["score"])
             categories[category] = max(score, categories.get(category, 0.0))
+        elif signal.kind == "hashes.match" and signal.attributes["category"] in BANK_HARMS:
+            # A bank match is certain about what the media is: the case goes to that queue.
+            categories[BANK_HARMS[str(signal.attributes["category"])]] = 1.0
     return DecisionDraft(
         outcome=decide("content", result.treatments),
         treatments=[t.as_dict() for t in result.treatments],

@@ -8,6 +8,7 @@ from typing import Any
 from haven.errors import InputError
 from haven.signals.base import Analyzer, InputKind
 from haven.signals.claims.analyzer import ClaimsAnalyzer
+from haven.signals.hashes.analyzer import HashesAnalyzer
 from haven.signals.ocr.analyzer import OcrAnalyzer
 from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
 from haven.signals.speech.analyzer import SpeechAnalyzer
@@ -82,4 +83,5 @@ def default_registry() -> AnalyzerRegistry:
     registry.register(OcrAnalyzer)
     registry.register(TextAnalyzer)
     registry.register(ClaimsAnalyzer)
+    registry.register(HashesAnalyzer)
     return registry

@@ -14,7 +14,14 @@ import numpy as np
 import pdqhash
 
 from haven.media import DecodedFrame, FrameRequest, MediaInfo
-from haven.signals.base import AnalysisRun, Analyzer, AnalyzerOutput, InputKind, Signal
+from haven.signals.base import (
+    AnalysisRun,
+    Analyzer,
+    AnalyzerOutput,
+    InputKind,
+    Signal,
+    TimeRange,
+)
 from haven.signals.hashes.matching import BankMatch, BankMatcher, MediaHashes
 from haven.signals.hashes.pdq import MAX_SIDE, hex_of_bits, prepared
 from haven.signals.hashes.video import SECONDS_PER_HASH, FrameHash, to_lines
@@ -77,7 +84,8 @@ class _Run(AnalysisRun):
                 "hashes.media",
                 1.0,
                 {"md5": md5, "sha256": sha256, "frames": len(frames), "still": still},
-                evidence={"pdq": frames[0].hash} if len(frames) == 1 else {},
+                time_range=TimeRange(frames[0].timestamp, frames[-1].timestamp) if frames else None,
+                evidence={"first_pdq": frames[0].hash if frames else None, "sha256": sha256},
             ),
             *(_match_signal(m) for m in matches),
         ]
@@ -110,13 +118,9 @@ def _match_dict(match: BankMatch) -> dict[str, Any]:
 
 
 def _match_signal(match: BankMatch) -> Signal:
+    evidence = {"bank": match.bank, "entry": match.entry_id, **match.details}
     return Signal(
-        "hashes",
-        HashesAnalyzer.version,
-        "hashes.match",
-        1.0,
-        _match_dict(match),
-        evidence=dict(match.details),
+        "hashes", HashesAnalyzer.version, "hashes.match", 1.0, _match_dict(match), evidence=evidence
     )
 
 
