@@ -8,6 +8,7 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
+from haven.banks.matcher import IndexedMatcher
 from haven.cases.service import request_review
 from haven.clock import Clock, SystemClock
 from haven.content.batching import TextBatcher
@@ -87,12 +88,18 @@ def build_runtime(
             f"scan_analyzers names unknown analyzers: {', '.join(sorted(unknown))}"
             f" (known: {', '.join(registry.names())})"
         )
+    queue = HueyQueue(settings.queue_url, name=settings.queue_name)
+    store = SqlStore(database, clock or SystemClock(), on_job=queue.enqueue)
+    # Uploads are checked against the banks; the matcher picks up entries added later.
+    matcher = IndexedMatcher(store, settings.media_root.parent / "banks" / "pdq.faiss")
     handlers: dict[str, Handler] = {
         AnalyseContent.kind: AnalyseContent(
-            policy, request_review, media_root=settings.media_root, analyzers=analyzers
+            policy,
+            request_review,
+            media_root=settings.media_root,
+            analyzers=analyzers,
+            analyzer_options={"hashes": {"matcher": matcher}},
         ),
         DeliverWebhook.kind: DeliverWebhook(),
     }
-    queue = HueyQueue(settings.queue_url, name=settings.queue_name)
-    store = SqlStore(database, clock or SystemClock(), on_job=queue.enqueue)
     return Runtime(settings, database, store, queue, handlers)

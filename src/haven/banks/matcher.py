@@ -102,6 +102,7 @@ class IndexedMatcher:
                 self._saved_at = len(self.index)
 
     def match(self, hashes: MediaHashes) -> list[BankMatch]:
+        self.refresh()  # entries added since (by another process too) are matched at once
         with self.store.transaction(write=False) as tx:
             exact = [
                 (entry, None)

@@ -27,14 +27,19 @@ BANK_HARMS = {
 
 
 def analyse_media(
-    item: ContentItem, policy: Policy, media_root: Path, analyzer_names: list[str]
+    item: ContentItem,
+    policy: Policy,
+    media_root: Path,
+    analyzer_names: list[str],
+    analyzer_options: dict[str, dict[str, Any]] | None = None,
 ) -> DecisionDraft:
     """Scan a stored upload with every configured analyzer (photosensitivity, speech, on-screen
     text, text safety of the caption and transcript, claims) and decide with the policy."""
     if item.media_path is None:
         raise ValueError(f"content {item.id} has no stored media")
     registry = default_registry()
-    analyzers = [registry.create(name) for name in analyzer_names]
+    options = analyzer_options or {}
+    analyzers = [registry.create(name, **options.get(name, {})) for name in analyzer_names]
     result = scan(media_root / item.media_path, analyzers, policy, caption=item.text)
     evidence = build_report(result)
     # The report names the file where it lies on this server; reviewers need its content id.
@@ -117,10 +122,12 @@ class AnalyseContent:
         *,
         media_root: Path | None = None,
         analyzers: list[str] | None = None,
+        analyzer_options: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.policy = policy
         self.media_root = media_root
         self.analyzers = analyzers or default_registry().names()
+        self.analyzer_options = analyzer_options or {}
         # Given by the composition root (haven.runtime): the cases package opens the review,
         # and content, lower in the flow, does not import it.
         self.open_review = open_review
@@ -132,7 +139,9 @@ class AnalyseContent:
             return analyse_text(item, self.policy)
         if self.media_root is None:
             raise RuntimeError("this worker has no media folder configured")
-        return analyse_media(item, self.policy, self.media_root, self.analyzers)
+        return analyse_media(
+            item, self.policy, self.media_root, self.analyzers, self.analyzer_options
+        )
 
     def commit(self, tx: Any, job: Job, draft: DecisionDraft, now: Any) -> None:
         self.record(tx, job.subject_id, draft, now, job_id=job.id)
