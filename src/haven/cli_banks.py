@@ -19,9 +19,9 @@ from haven.store.transactions import SqlStore
 ACTOR = "operator:cli"
 
 
-def index_path(settings: Settings) -> Path:
-    """Where the PDQ index is kept (a cache of the store: rebuilt from it when missing)."""
-    return settings.media_root.parent / "banks" / "pdq.faiss"
+def index_folder(settings: Settings) -> Path:
+    """Where the PDQ index file is kept (a cache of the store: rebuilt from it when missing)."""
+    return settings.media_root.parent / "banks"
 
 
 def _store(settings: Settings) -> SqlStore:
@@ -39,7 +39,7 @@ def matcher_for_scan(settings: Settings) -> IndexedMatcher | None:
     store = _store(settings)
     if not service.list_banks(store):
         return None
-    return IndexedMatcher(store, index_path(settings))
+    return IndexedMatcher(store, index_folder(settings))
 
 
 @click.group()
@@ -53,7 +53,7 @@ def _open(config: Path | None, database_url: str | None) -> tuple[Settings, SqlS
 
 
 def _refresh_index(settings: Settings, store: SqlStore) -> int:
-    matcher = IndexedMatcher(store, index_path(settings))
+    matcher = IndexedMatcher(store, index_folder(settings))
     matcher.save()
     return len(matcher.index)
 

@@ -89,7 +89,7 @@ def _slideshow(
 
 @pytest.fixture
 def matcher(store: SqlStore, tmp_path: Path) -> IndexedMatcher:
-    return IndexedMatcher(store, tmp_path / "index" / "pdq.faiss")
+    return IndexedMatcher(store, tmp_path / "index")
 
 
 def _picture(tmp_path: Path, name: str, rgb: np.ndarray) -> Path:
@@ -170,8 +170,10 @@ def test_negative_banks_gradual_enabling_and_disabled_entries(
     )
     service.add_media(store, bank="FALSE_POSITIVES", paths=[known], actor="t")
     service.configure(store, bank="FALSE_POSITIVES", negative=True, actor="t")
-    found = _matches(matcher, copy)
-    assert [m.bank for m in found] == ["FALSE_POSITIVES"]
+    # A known false positive explains the perceptual match, and is never reported itself...
+    assert _matches(matcher, copy) == []
+    # ...but the exact file stays banked: digests are not false positives.
+    assert {m.kind for m in _matches(matcher, known)} == {"md5", "sha256"}
 
 
 def test_csv_import_and_export_round_trip(
@@ -209,3 +211,75 @@ def test_bad_input_changes_nothing(store: SqlStore, tmp_path: Path) -> None:
     with pytest.raises(Exception):  # noqa: B017 - the media layer's own error for a bad file
         service.add_media(store, bank="NEW", paths=[good, corrupt], actor="t")
     assert service.list_banks(store) == []
+
+
+def test_the_index_file_is_a_checked_cache_of_the_store(
+    store: SqlStore, tmp_path: Path, database_url: str
+) -> None:
+    """One hash in the file (FAISS drops its tables when it saves a single hash), a second
+    database beside the first, and a file that disagrees: the store wins every time."""
+    folder = tmp_path / "index"
+    one = "signal_type,signal\npdq," + "f0" * 32 + "\n"
+    service.import_csv(store, bank="ONE", text=one, source="one.csv", actor="t")
+    first = IndexedMatcher(store, folder)
+    first.save()
+    again = IndexedMatcher(store, folder)
+    from haven.signals.hashes.matching import MediaHashes
+    from haven.signals.hashes.video import FrameHash
+
+    probe = MediaHashes("0" * 32, "0" * 64, True, [[FrameHash(0, 100, "f0" * 32, 0.0)]])
+    assert [m.bank for m in again.match(probe)] == ["ONE"]
+    if database_url.startswith("sqlite"):
+        from haven.store.database import Database
+
+        other_db = Database(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+        other_db.upgrade()
+        other = SqlStore(other_db)
+        service.import_csv(
+            other,
+            bank="TWO",
+            text="signal_type,signal\npdq," + "0f" * 32 + "\n",
+            source="x",
+            actor="t",
+        )
+        beside = IndexedMatcher(other, folder)
+        assert beside.path != again.path
+        assert beside.match(probe) == []
+        other_db.dispose()
+
+
+def test_videos_sharing_a_first_frame_are_two_entries_and_a_clip_inside_a_longer_upload_matches(
+    store: SqlStore, matcher: IndexedMatcher, tmp_path: Path
+) -> None:
+    black = np.zeros((360, 640, 3), np.uint8)
+
+    def with_intro(photos: list[np.ndarray]) -> Callable[[float], np.ndarray]:
+        frames = [_fit(p, 640, 360) for p in photos]
+        return lambda t: black if t < 1 else frames[min(int((t - 1) / 1.5), len(frames) - 1)]
+
+    first = write_video(
+        tmp_path / "a.mp4", with_intro(PHOTOS[:3]), width=640, height=360, fps=10, duration=5.5
+    )
+    second = write_video(
+        tmp_path / "b.mp4", with_intro(PHOTOS[3:]), width=640, height=360, fps=10, duration=5.5
+    )
+    added = service.add_media(store, bank="CLIPS", paths=[first, second], actor="t")
+    assert [e.kind.value for e in added].count("video") == 2
+    # The banked clip (PHOTOS[:3]) inside an upload four times as long.
+    filler = [
+        data.camera()[..., None].repeat(3, axis=2),
+        data.horse().astype(np.uint8)[..., None].repeat(3, axis=2) * 255,
+    ]
+    longer = [*PHOTOS[3:], *filler, *PHOTOS[:3], *filler]
+    frames = [_fit(p, 640, 360) for p in longer]
+    upload = write_video(
+        tmp_path / "long.mp4",
+        lambda t: frames[min(int(t / 1.5), len(frames) - 1)],
+        width=640,
+        height=360,
+        fps=10,
+        duration=1.5 * len(frames),
+    )
+    found = [m for m in _matches(matcher, upload) if m.kind == "video"]
+    assert {m.entry_id for m in found} >= {str(added[0].id)}
+    assert any(m.index_share is not None and m.index_share >= 0.8 for m in found)

@@ -115,7 +115,8 @@ def add_media(
                 0,
                 bank,
                 kind,
-                frames[0].hash,
+                # A picture is its hash; a video, its file: two videos can share a first frame.
+                frames[0].hash if kind is EntryKind.PDQ else hashes.sha256,
                 label,
                 path.name,
                 now,
@@ -147,17 +148,34 @@ def add_media(
     return added
 
 
+def _rows(reader: Any) -> Any:
+    """The reader's rows numbered from 2; a malformed row is refused with its number."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidBankRequest(f"row {number}: {exc}", field="file", row=number) from None
+        yield number, row
+
+
 def parse_csv(text: str) -> list[tuple[EntryKind, str, str]]:
     """Rows of ``signal_type,signal[,label]`` (a header row first), as ThreatExchange and HMA
     name signal types: pdq, md5, video_md5, sha256. Every bad row is refused with its number."""
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader, [])]
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))  # a spreadsheet's BOM
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error as exc:
+        raise InvalidBankRequest(f"row 1: {exc}", field="file") from None
     if header[:2] != ["signal_type", "signal"]:
         raise InvalidBankRequest(
             "the CSV must start with the header signal_type,signal[,label]", field="file"
         )
     rows = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in _rows(reader):
         if not row or not "".join(row).strip():
             continue
         try:

@@ -127,6 +127,17 @@ class SqlBanks:
         )
         return changed.rowcount == 1
 
+    def index_id(self) -> str:
+        return str(
+            self._session.execute(select(_HEAD.c.index_id).where(_HEAD.c.id == 1)).scalar_one()
+        )
+
+    def index_size(self) -> int:
+        """Positions written so far (no lock: a reader's view)."""
+        return int(
+            self._session.execute(select(_HEAD.c.next_position).where(_HEAD.c.id == 1)).scalar_one()
+        )
+
     def next_position(self) -> int:
         return int(
             self._session.execute(

@@ -438,3 +438,4 @@ class BankIndexHeadRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     next_position: Mapped[int] = mapped_column(BigInteger)
+    index_id: Mapped[str] = mapped_column(String(36), server_default="")

@@ -17,6 +17,7 @@ a small versioned JSON header, never pickle.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,12 +97,17 @@ class PdqIndex:
     def save(self, path: Path) -> None:
         """Write the index and its header atomically (a crash leaves the old pair)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
+        unique = f".{os.getpid()}.{threading.get_ident()}.tmp"
+        temporary = path.with_name(path.name + unique)
+        header_temporary = _header_path(path).with_name(_header_path(path).name + unique)
         with self._lock:
             faiss.write_index_binary(self._index, str(temporary))
             header = {"format": FORMAT_VERSION, "kind": "pdq-multihash", "count": len(self)}
+        header_temporary.write_text(json.dumps(header), "utf-8")
+        # Index first, then header: a reader between the two sees counts that disagree and
+        # rebuilds; it never trusts a half-written file.
         temporary.replace(path)
-        _header_path(path).write_text(json.dumps(header), "utf-8")
+        header_temporary.replace(_header_path(path))
 
     @classmethod
     def load(cls, path: Path) -> PdqIndex:

@@ -1,6 +1,7 @@
 """PDQ hashes of single pictures: black borders trimmed, the picture scaled down, the 256-bit
-hash as 64 hex digits in ThreatExchange's order (bit 0 first, most significant bit of each hex
-digit first), and the eight dihedral variants (rotations and mirror images).
+hash as 64 hex digits in ThreatExchange's order (pdqhash's vector from its first element, the
+highest bit, as the C++ reference prints it), and the eight dihedral variants (rotations and
+mirror images).
 
 PDQ itself comes from the ``pdqhash`` package (Meta's reference C++ behind Cython). What is
 added here is what the reference's measurements ask for: letterboxed uploads hash 130 bits away
