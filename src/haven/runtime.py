@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from haven.banks.matcher import IndexedMatcher
+from haven.cases.child_safety import secure_evidence
 from haven.cases.service import request_review
 from haven.clock import Clock, SystemClock
 from haven.content.batching import TextBatcher
@@ -99,6 +100,7 @@ def build_runtime(
             media_root=settings.media_root,
             analyzers=analyzers,
             analyzer_options={"hashes": {"matcher": matcher}},
+            secure_evidence=secure_evidence,
         ),
         DeliverWebhook.kind: DeliverWebhook(),
     }

@@ -71,3 +71,58 @@ def test_a_banked_picture_uploaded_again_is_removed_and_queued_for_child_safety(
     with runtime.store.transaction(write=False) as tx:
         case = tx.cases.get(content_id)
     assert case is not None and case.queue == "child_safety"
+
+
+def test_the_evidence_is_held_and_a_report_drafted_never_sent(
+    hashing_runtime: Runtime, tmp_path: Path
+) -> None:
+    from haven.access.staff import create_staff
+
+    runtime = hashing_runtime
+    known = _picture(tmp_path, "known", PHOTOS[1])
+    service.add_media(
+        runtime.store,
+        bank="CSAM_TEST",
+        paths=[known],
+        category=BankCategory.CHILD_SAFETY,
+        actor="t",
+    )
+    key = {"X-API-Key": create_key(runtime.store, platform="clips", name="t", actor="t").secret}
+    for name, role in (("cara", "child_safety"), ("alice", "moderator")):
+        create_staff(
+            runtime.store, username=name, role=role, password="correct horse battery", actor="t"
+        )
+    with TestClient(create_app(runtime, embedded_worker=True)) as client:
+        posted = client.post(
+            "/v1/content/media",
+            headers=key,
+            files={"file": ("k.png", known.read_bytes(), "image/png")},
+            data={"author_id": "user-666", "external_id": "post-9"},
+        )
+        content_id = posted.json()["id"]
+        deadline = time.monotonic() + 60
+        while client.get(f"/v1/content/{content_id}", headers=key).json()["state"] == "pending":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        tokens = {
+            name: client.post(
+                "/v1/staff/login", json={"username": name, "password": "correct horse battery"}
+            ).json()["token"]
+            for name in ("cara", "alice")
+        }
+        url = f"/v1/review/cases/{content_id}/authority-report"
+        refused = client.get(url, headers={"Authorization": f"Bearer {tokens['alice']}"})
+        assert refused.status_code == 403
+        answer = client.get(url, headers={"Authorization": f"Bearer {tokens['cara']}"}).json()
+    assert answer["legal_hold"] is True
+    draft = answer["drafts"][0]
+    assert draft["sent"] is False and draft["status"] == "draft"
+    assert draft["incidentSummary"]["incidentType"].startswith("Child Pornography")
+    assert draft["personOrUserReported"]["espIdentifier"] == "user-666"
+    assert draft["internetDetails"]["webPageIncident"]["platformContentId"] == "post-9"
+    upload = draft["uploadedFiles"][0]
+    assert {h["hashType"] for h in upload["originalFileHash"]} == {"MD5", "SHA256"}
+    assert {m["bank"] for m in upload["matchedHashLists"]} == {"CSAM_TEST"}
+    with runtime.store.transaction(write=False) as tx:
+        kinds = [e.kind for e in tx.audit.entries(subject_type="content", subject_id=content_id)]
+    assert "content.legal_hold" in kinds

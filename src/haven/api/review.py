@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -160,6 +160,18 @@ def decide_appeal(
         new_outcome=body.new_outcome,
     )
     return {"appeal_id": decided.id, "status": decided.status.value}
+
+
+@router.get("/review/cases/{content_id}/authority-report")
+def authority_report(content_id: str, staff: StaffDep, runtime: RuntimeDep) -> dict[str, Any]:
+    """The legal hold and the drafted authority report (CyberTipline fields) of a child-safety
+    case: for child-safety specialists only. Haven never sends it."""
+    if staff.reviewer.role is not Role.CHILD_SAFETY:
+        raise NotPermitted("only child-safety specialists see authority reports")
+    with runtime.store.transaction(write=False) as tx:
+        if tx.cases.get(content_id) is None:
+            raise NoCase(f"content {content_id} has no case", content_id=content_id)
+        return {"legal_hold": tx.legal.held(content_id), "drafts": tx.legal.drafts(content_id)}
 
 
 @router.get("/audit", response_model=list[AuditEntryOut])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from haven.access.interfaces import Webhooks
 from haven.audit.interfaces import AuditLog
@@ -50,7 +50,22 @@ class Appeals(Protocol):
     ) -> Appeal: ...
 
 
+class LegalHolds(Protocol):
+    def hold(self, content_id: str, *, reason: str, at: datetime) -> None:
+        """Put the content (record and media) under legal hold: exempt from deletion."""
+        ...
+
+    def held(self, content_id: str) -> bool: ...
+
+    def add_draft(
+        self, draft_id: str, content_id: str, fields: dict[str, Any], *, at: datetime
+    ) -> None: ...
+
+    def drafts(self, content_id: str) -> list[dict[str, Any]]: ...
+
+
 class CasesTransaction(Protocol):
+    legal: LegalHolds
     audit: AuditLog
     webhooks: Webhooks
     content: ContentStore

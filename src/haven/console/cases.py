@@ -3,6 +3,7 @@ appeal; plus the case's media and caption track for the player."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from fastapi.responses import (
     Response,
 )
 
+from haven.access.roles import Role
 from haven.cases import service
 from haven.cases.errors import InvalidReview, NoCase, NotPermitted
 from haven.cases.service import REVIEW_OUTCOMES
@@ -50,6 +52,9 @@ def _case_context(runtime: Runtime, session: ConsoleSession, content_id: str) ->
         reports = tx.reports.for_content(content_id)
         appeal = tx.appeals.open_for(content_id)
         report = tx.decisions.evidence(content_id)
+        legal_hold = tx.legal.held(content_id)
+        specialist = session.reviewer.role is Role.CHILD_SAFETY
+        drafts = tx.legal.drafts(content_id) if specialist else []
     holder = state.claimed_at(runtime.store.clock.now())
     return {
         "item": item,
@@ -65,6 +70,8 @@ def _case_context(runtime: Runtime, session: ConsoleSession, content_id: str) ->
         "is_video": item.kind is ContentKind.VIDEO and item.media_path is not None,
         "is_audio": item.kind is ContentKind.AUDIO and item.media_path is not None,
         "is_image": item.kind is ContentKind.IMAGE and item.media_path is not None,
+        "legal_hold": legal_hold,
+        "drafts": [json.dumps(d, indent=2, ensure_ascii=False) for d in drafts],
     }
 
 

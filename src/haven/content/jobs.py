@@ -123,11 +123,15 @@ class AnalyseContent:
         media_root: Path | None = None,
         analyzers: list[str] | None = None,
         analyzer_options: dict[str, dict[str, Any]] | None = None,
+        secure_evidence: Any = None,
     ) -> None:
         self.policy = policy
         self.media_root = media_root
         self.analyzers = analyzers or default_registry().names()
         self.analyzer_options = analyzer_options or {}
+        # Given by the composition root too: a child-safety match puts the evidence under
+        # legal hold and drafts the authority report (haven.cases.child_safety).
+        self.secure_evidence = secure_evidence
         # Given by the composition root (haven.runtime): the cases package opens the review,
         # and content, lower in the flow, does not import it.
         self.open_review = open_review
@@ -170,6 +174,10 @@ class AnalyseContent:
         tx.decisions.add(decision)
         if draft.evidence is not None:
             tx.decisions.add_evidence(decision.id, content_id, draft.evidence)
+            if self.secure_evidence is not None:
+                self.secure_evidence(
+                    tx, item=tx.content.get(content_id), evidence=draft.evidence, now=now
+                )
         platform = tx.content.get(content_id).platform
         schedule_webhook(tx, decision, platform=platform, now=now)
         tx.content.set_state(content_id, ContentState.DECIDED)

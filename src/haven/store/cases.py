@@ -18,7 +18,7 @@ from haven.cases.models import (
     ReporterKind,
     ReportIn,
 )
-from haven.store.tables import AppealRow, CaseRow, ReportRow
+from haven.store.tables import AppealRow, AuthorityReportRow, CaseRow, LegalHoldRow, ReportRow
 
 _CASES = CaseRow.__table__
 
@@ -221,3 +221,42 @@ class SqlAppeals:
         row.explanation = explanation
         self._session.flush()
         return _appeal(row)
+
+
+class SqlLegal:
+    """Legal holds and drafted authority reports."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def hold(self, content_id: str, *, reason: str, at: datetime) -> None:
+        holds = LegalHoldRow.__table__
+        if not self.held(content_id):
+            self._session.execute(
+                insert(holds).values(content_id=content_id, reason=reason[:500], placed_at=at)
+            )
+
+    def held(self, content_id: str) -> bool:
+        holds = LegalHoldRow.__table__
+        return (
+            self._session.execute(
+                select(holds.c.content_id).where(holds.c.content_id == content_id)
+            ).first()
+            is not None
+        )
+
+    def add_draft(
+        self, draft_id: str, content_id: str, fields: dict[str, Any], *, at: datetime
+    ) -> None:
+        self._session.execute(
+            insert(AuthorityReportRow.__table__).values(
+                id=draft_id, content_id=content_id, created_at=at, fields=fields
+            )
+        )
+
+    def drafts(self, content_id: str) -> list[dict[str, Any]]:
+        reports = AuthorityReportRow.__table__
+        rows = self._session.execute(
+            select(reports).where(reports.c.content_id == content_id).order_by(reports.c.created_at)
+        )
+        return [{"id": r.id, "created_at": r.created_at.isoformat(), **r.fields} for r in rows]

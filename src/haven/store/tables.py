@@ -439,3 +439,24 @@ class BankIndexHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     next_position: Mapped[int] = mapped_column(BigInteger)
     index_id: Mapped[str] = mapped_column(String(36), server_default="")
+
+
+class LegalHoldRow(Base):
+    """Content kept as evidence: deletion (retention, data-rights requests) must skip it."""
+
+    __tablename__ = "legal_holds"
+
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    placed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AuthorityReportRow(Base):
+    """A report drafted for a competent authority; never sent by Haven."""
+
+    __tablename__ = "authority_reports"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -13,7 +13,7 @@ from haven.clock import Clock, SystemClock
 from haven.store.access import SqlApiKeys, SqlStaff, SqlWebhooks
 from haven.store.audit_log import SqlAuditLog
 from haven.store.banks import SqlBanks
-from haven.store.cases import SqlAppeals, SqlCases, SqlReports
+from haven.store.cases import SqlAppeals, SqlCases, SqlLegal, SqlReports
 from haven.store.content import SqlContent, SqlDecisions, SqlJobs
 from haven.store.database import Database
 from haven.store.wellbeing import SqlWellbeing
@@ -36,6 +36,7 @@ class SqlTransaction:
     webhooks: SqlWebhooks
     wellbeing: SqlWellbeing
     banks: SqlBanks
+    legal: SqlLegal
 
 
 class SqlStore:
@@ -75,6 +76,7 @@ class SqlStore:
                 SqlWebhooks(session),
                 SqlWellbeing(session),
                 SqlBanks(session),
+                SqlLegal(session),
             )
         if self.on_job is not None:
             for job_id in added:
