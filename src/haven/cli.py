@@ -99,7 +99,7 @@ def _speech_options(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
-ANALYZER_NAMES = ("photosensitivity", "speech", "ocr", "text", "claims", "hashes")
+ANALYZER_NAMES = ("photosensitivity", "speech", "ocr", "text", "claims", "hashes", "imagery")
 
 
 def _analyzer_list(value: str) -> list[str]:
@@ -186,6 +186,7 @@ def scan(
         "text": {"language": language or "en"},
         "claims": {},
         "hashes": {},
+        "imagery": {},
     }
     if vtt is not None and not vtt.parent.is_dir():
         _fail(InputError(f"{vtt}: the folder {vtt.parent} does not exist"))

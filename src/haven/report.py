@@ -76,6 +76,7 @@ def render_text(report: dict[str, Any]) -> str:
     lines += _text_lines(report["analyzers"].get("text"))
     lines += _claims_lines(report["analyzers"].get("claims"))
     lines += _hashes_lines(report["analyzers"].get("hashes"))
+    lines += _imagery_lines(report["analyzers"].get("imagery"))
     lines += ["", f"Treatments (policy {report['policy']['name']} {report['policy']['version']}):"]
     if not report["treatments"]:
         lines.append("  none")
@@ -191,4 +192,18 @@ def _hashes_lines(hashes: dict[str, Any] | None) -> list[str]:
             f"  MATCH {match['bank']} entry {match['entry']} ({match['kind']},"
             f" {match['category']}{distance}{share})"
         )
+    return lines
+
+
+def _imagery_lines(imagery: dict[str, Any] | None) -> list[str]:
+    if not imagery or "skipped" in imagery:
+        return []
+    lines = [
+        "",
+        f"Nudity (open_nsfw): peak {imagery['peak_nudity_score']:.2f} over"
+        f" {imagery['frames_scored']} frame(s), threshold {imagery['threshold']}",
+    ]
+    for segment in imagery["segments"]:
+        span = f"{_clock(segment['start'])}-{_clock(segment['end'])}"
+        lines.append(f"  {span}  peak {segment['peak_score']:.2f}")
     return lines

@@ -50,6 +50,9 @@ def analyse_media(
             category = str(signal.attributes["category"])
             score = float(signal.attributes["score"])
             categories[category] = max(score, categories.get(category, 0.0))
+        elif signal.kind == "imagery.nudity":
+            score = float(signal.attributes["peak_score"])
+            categories["sexual_content"] = max(score, categories.get("sexual_content", 0.0))
         elif signal.kind == "hashes.match" and signal.attributes["category"] in BANK_HARMS:
             # A bank match is certain about what the media is: the case goes to that queue.
             categories[BANK_HARMS[str(signal.attributes["category"])]] = 1.0

@@ -9,6 +9,7 @@ from haven.errors import InputError
 from haven.signals.base import Analyzer, InputKind
 from haven.signals.claims.analyzer import ClaimsAnalyzer
 from haven.signals.hashes.analyzer import HashesAnalyzer
+from haven.signals.imagery.analyzer import ImageryAnalyzer
 from haven.signals.ocr.analyzer import OcrAnalyzer
 from haven.signals.photosensitivity.analyzer import PhotosensitivityAnalyzer
 from haven.signals.speech.analyzer import SpeechAnalyzer
@@ -84,4 +85,5 @@ def default_registry() -> AnalyzerRegistry:
     registry.register(TextAnalyzer)
     registry.register(ClaimsAnalyzer)
     registry.register(HashesAnalyzer)
+    registry.register(ImageryAnalyzer)
     return registry

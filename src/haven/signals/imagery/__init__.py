@@ -1,0 +1,1 @@
+"""Nudity in pictures and video frames (Yahoo's open_nsfw, offline)."""
