@@ -25,6 +25,7 @@ from haven.pipeline import scan as run_scan
 from haven.policy import load_policy
 from haven.policy.comments import CreatorFilters
 from haven.report import build_report, render_text
+from haven.runtime import external_options
 from haven.settings import load_settings
 from haven.signals import default_registry
 from haven.signals.claims.bank import bank, import_claim_reviews
@@ -99,7 +100,16 @@ def _speech_options(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
-ANALYZER_NAMES = ("photosensitivity", "speech", "ocr", "text", "claims", "hashes", "imagery")
+ANALYZER_NAMES = (
+    "photosensitivity",
+    "speech",
+    "ocr",
+    "text",
+    "claims",
+    "hashes",
+    "imagery",
+    "external",
+)
 
 
 def _analyzer_list(value: str) -> list[str]:
@@ -187,6 +197,7 @@ def scan(
         "claims": {},
         "hashes": {},
         "imagery": {},
+        "external": {},
     }
     if vtt is not None and not vtt.parent.is_dir():
         _fail(InputError(f"{vtt}: the folder {vtt.parent} does not exist"))
@@ -194,8 +205,10 @@ def scan(
     try:
         registry = default_registry()
         policy = load_policy(policy_file, known_signals=registry.signal_kinds())
+        settings = load_settings()
         if "hashes" in names:
-            options["hashes"]["matcher"] = matcher_for_scan(load_settings())
+            options["hashes"]["matcher"] = matcher_for_scan(settings)
+        options["external"] = external_options(settings)
         analyzers = [registry.create(name, **options[name]) for name in names]
         result = run_scan(file, analyzers, policy, caption=caption, progress=progress)
     except HavenError as exc:

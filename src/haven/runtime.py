@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from haven.banks.matcher import IndexedMatcher
 from haven.cases.child_safety import secure_evidence
@@ -64,6 +65,15 @@ class Runtime:
         self.database.dispose()
 
 
+def external_options(settings: Settings) -> dict[str, Any]:
+    """The external classifier's options from the settings (not used when no URL is set)."""
+    return {
+        "url": settings.external_moderation_url,
+        "api_key": settings.external_moderation_key,
+        "timeout": settings.external_moderation_timeout_seconds,
+    }
+
+
 def build_runtime(
     settings: Settings, *, clock: Clock | None = None, upgrade: bool = True
 ) -> Runtime:
@@ -99,7 +109,10 @@ def build_runtime(
             request_review,
             media_root=settings.media_root,
             analyzers=analyzers,
-            analyzer_options={"hashes": {"matcher": matcher}},
+            analyzer_options={
+                "hashes": {"matcher": matcher},
+                "external": external_options(settings),
+            },
             secure_evidence=secure_evidence,
         ),
         DeliverWebhook.kind: DeliverWebhook(),

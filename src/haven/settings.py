@@ -40,6 +40,13 @@ FIELDS: dict[str, tuple[str, type, float | None]] = {
     "media_dir": ("HAVEN_MEDIA_DIR", str, None),
     "max_upload_bytes": ("HAVEN_MAX_UPLOAD_BYTES", int, 1024),
     "scan_analyzers": ("HAVEN_SCAN_ANALYZERS", str, None),
+    "external_moderation_url": ("HAVEN_EXTERNAL_MODERATION_URL", str, None),
+    "external_moderation_key": ("HAVEN_EXTERNAL_MODERATION_KEY", str, None),
+    "external_moderation_timeout_seconds": (
+        "HAVEN_EXTERNAL_MODERATION_TIMEOUT_SECONDS",
+        float,
+        0.1,
+    ),
 }
 KNOWN_KEYS = set(FIELDS)
 
@@ -64,6 +71,11 @@ class Settings:
     media_dir: str | None = None  # None: "media" in the data directory
     max_upload_bytes: int = 512 * 1024 * 1024
     scan_analyzers: str | None = None  # comma-separated; None: every analyzer
+    # An operator's own classifier for what no offline model covers (graphic violence), behind
+    # an endpoint compatible with OpenAI's moderation API; None: not used.
+    external_moderation_url: str | None = None
+    external_moderation_key: str | None = None  # a secret: from the environment, not the file
+    external_moderation_timeout_seconds: float = 5.0
 
     @property
     def media_root(self) -> Path:

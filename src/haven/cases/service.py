@@ -47,7 +47,8 @@ REVIEW_OUTCOMES: dict[str, list[str]] = {
     "keep": [],
     "label": ["info_banner"],
     "not_recommended": ["not_recommended"],
-    "warning_screen": ["warning_screen"],
+    # An opt-in viewing screen (skip / watch) keeps the content out of recommendations too.
+    "warning_screen": ["warning_screen", "not_recommended"],
     "age_restrict": ["age_restrict"],
     "remove": ["remove"],
 }

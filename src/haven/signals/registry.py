@@ -8,6 +8,7 @@ from typing import Any
 from haven.errors import InputError
 from haven.signals.base import Analyzer, InputKind
 from haven.signals.claims.analyzer import ClaimsAnalyzer
+from haven.signals.external.analyzer import ExternalAnalyzer
 from haven.signals.hashes.analyzer import HashesAnalyzer
 from haven.signals.imagery.analyzer import ImageryAnalyzer
 from haven.signals.ocr.analyzer import OcrAnalyzer
@@ -86,4 +87,5 @@ def default_registry() -> AnalyzerRegistry:
     registry.register(ClaimsAnalyzer)
     registry.register(HashesAnalyzer)
     registry.register(ImageryAnalyzer)
+    registry.register(ExternalAnalyzer)
     return registry
