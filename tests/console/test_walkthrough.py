@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -53,10 +54,15 @@ def _sign_in(driver: webdriver.Chrome, served: Served, username: str) -> None:
 
 
 def _submit(driver: webdriver.Chrome, button_id: str) -> None:
-    """Click a form's button and wait for the page it leads to."""
-    page = driver.find_element(By.TAG_NAME, "html")
+    """Click a form's button and wait until the page it leads to has loaded. (The old page is
+    marked in JS: waiting for an element to go stale races the navigation in Chromium.)"""
+    driver.execute_script("window.havenOldPage = true")
     driver.find_element(By.ID, button_id).click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return document.readyState === 'complete' && !window.havenOldPage"
+        )
+    )
 
 
 def _filter(driver: webdriver.Chrome, element_id: str) -> str:
