@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from haven import __version__
 from haven.access.ratelimit import RateLimit
-from haven.api import cases, content, errors, review, wellbeing
+from haven.api import brandsafety, cases, content, errors, review, wellbeing
 from haven.api.content import MEDIA_PATH
 from haven.api.limits import BodyLimit
 from haven.runtime import Runtime
@@ -54,6 +54,7 @@ def create_app(
     app.include_router(cases.router)
     app.include_router(review.router)
     app.include_router(wellbeing.router)
+    app.include_router(brandsafety.router)
     settings = runtime.settings
     app.state.login_limit = RateLimit(
         per_minute=settings.logins_per_minute, burst=settings.logins_per_minute

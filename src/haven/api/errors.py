@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from haven.access.errors import LoginFailed, NotAuthenticated
 from haven.access.ratelimit import RateLimited
+from haven.brandsafety.service import UnknownCampaign
 from haven.cases.errors import CaseNotClaimable, NoCase, NotPermitted
 from haven.content.errors import UnknownContent
 from haven.decisions.errors import NoStatement
@@ -28,6 +29,7 @@ from haven.wellbeing.errors import (
 
 STATUS: list[tuple[type[HavenError], int]] = [
     (UnknownUser, 404),
+    (UnknownCampaign, 404),
     (UnknownResource, 404),
     (NotPaired, 403),
     (TooManyAttempts, 429),

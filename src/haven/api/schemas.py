@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from haven.brandsafety.tiers import brand_safety
 from haven.cases.models import AppellantKind, ReporterKind
 from haven.content.models import AgeBand
 from haven.decisions.models import Decision, Ground
@@ -54,7 +55,9 @@ class TextSubmissionIn(Strict):
 class DecisionOut(BaseModel):
     @classmethod
     def of(cls, decision: Decision) -> DecisionOut:
-        return cls(**{k: v for k, v in asdict(decision).items() if k in cls.model_fields})
+        fields = {k: v for k, v in asdict(decision).items() if k in cls.model_fields}
+        safety = brand_safety(decision.categories, [t["name"] for t in decision.treatments])
+        return cls(**fields, brand_safety=safety.as_dict())
 
     id: str
     version: int
@@ -66,6 +69,9 @@ class DecisionOut(BaseModel):
     automated_detection: bool
     automation: str
     policy_version: str
+    brand_safety: dict[str, Any] = Field(
+        default_factory=dict, description="GARM category and risk tier: floor, high, medium, low"
+    )
 
 
 class ContentOut(BaseModel):

@@ -460,3 +460,33 @@ class AuthorityReportRow(Base):
     content_id: Mapped[str] = mapped_column(ForeignKey("content.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# --- Brand safety (issue 7) ------------------------------------------------------------------
+
+
+class CampaignRow(Base):
+    __tablename__ = "ad_campaigns"
+
+    platform: Mapped[str] = mapped_column(String(100), primary_key=True)
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    inventory: Mapped[str] = mapped_column(String(10))
+    exclusions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ImpressionRow(Base):
+    """Impressions served, with the content's brand safety at that moment."""
+
+    __tablename__ = "ad_impressions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(100))
+    campaign_id: Mapped[str] = mapped_column(String(100))
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    count: Mapped[int] = mapped_column(Integer)
+    tier: Mapped[str] = mapped_column(String(12))
+    garm_category: Mapped[str | None] = mapped_column(String(60))
+
+    __table_args__ = (Index("ix_ad_impressions_campaign", "platform", "campaign_id"),)

@@ -13,6 +13,7 @@ from haven.clock import Clock, SystemClock
 from haven.store.access import SqlApiKeys, SqlStaff, SqlWebhooks
 from haven.store.audit_log import SqlAuditLog
 from haven.store.banks import SqlBanks
+from haven.store.brandsafety import SqlCampaigns
 from haven.store.cases import SqlAppeals, SqlCases, SqlLegal, SqlReports
 from haven.store.content import SqlContent, SqlDecisions, SqlJobs
 from haven.store.database import Database
@@ -37,6 +38,7 @@ class SqlTransaction:
     wellbeing: SqlWellbeing
     banks: SqlBanks
     legal: SqlLegal
+    campaigns: SqlCampaigns
 
 
 class SqlStore:
@@ -77,6 +79,7 @@ class SqlStore:
                 SqlWellbeing(session),
                 SqlBanks(session),
                 SqlLegal(session),
+                SqlCampaigns(session),
             )
         if self.on_job is not None:
             for job_id in added:
