@@ -81,7 +81,7 @@ class IndexedMatcher:
 
     @property
     def path(self) -> Path | None:
-        return None if self.folder is None else self.folder / f"pdq-{self.index_id}.faiss"
+        return None if self.folder is None else self.folder / f"pdq-{self.index_id}.npz"
 
     # --- keeping the index in step with the store -----------------------------------------
     def _reload(self) -> None:
