@@ -19,11 +19,6 @@ from haven.store.transactions import SqlStore
 ACTOR = "operator:cli"
 
 
-def index_folder(settings: Settings) -> Path:
-    """Where the PDQ index file is kept (a cache of the store: rebuilt from it when missing)."""
-    return settings.media_root.parent / "banks"
-
-
 def _store(settings: Settings) -> SqlStore:
     database = Database(settings.database_url)
     database.upgrade()
@@ -39,7 +34,7 @@ def matcher_for_scan(settings: Settings) -> IndexedMatcher | None:
     store = _store(settings)
     if not service.list_banks(store):
         return None
-    return IndexedMatcher(store, index_folder(settings))
+    return IndexedMatcher(store, settings.banks_folder)
 
 
 @click.group()
@@ -53,7 +48,7 @@ def _open(config: Path | None, database_url: str | None) -> tuple[Settings, SqlS
 
 
 def _refresh_index(settings: Settings, store: SqlStore) -> int:
-    matcher = IndexedMatcher(store, index_folder(settings))
+    matcher = IndexedMatcher(store, settings.banks_folder)
     matcher.save()
     return len(matcher.index)
 

@@ -102,7 +102,7 @@ def build_runtime(
     queue = HueyQueue(settings.queue_url, name=settings.queue_name)
     store = SqlStore(database, clock or SystemClock(), on_job=queue.enqueue)
     # Uploads are checked against the banks; the matcher picks up entries added later.
-    matcher = IndexedMatcher(store, settings.media_root.parent / "banks")
+    matcher = IndexedMatcher(store, settings.banks_folder)
     handlers: dict[str, Handler] = {
         AnalyseContent.kind: AnalyseContent(
             policy,

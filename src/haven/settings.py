@@ -82,6 +82,11 @@ class Settings:
         return Path(self.media_dir) if self.media_dir else data_dir() / "media"
 
     @property
+    def banks_folder(self) -> Path:
+        """Where the bank index file is kept, beside the media (a cache of the store)."""
+        return self.media_root.parent / "banks"
+
+    @property
     def database_kind(self) -> str:
         return "sqlite" if self.database_url.startswith("sqlite") else "postgresql"
 

@@ -97,8 +97,11 @@ def _category_name(category_id: str) -> str:
         return category_id
 
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(seconds, 60)
+def clock(seconds: float | None) -> str:
+    """Seconds as the console writes times: ``1:05.3``."""
+    if seconds is None:
+        return ""
+    minutes, secs = divmod(float(seconds), 60)
     return f"{int(minutes)}:{secs:04.1f}"
 
 
@@ -113,7 +116,7 @@ def _details(attributes: dict[str, Any]) -> str:
 
 def _signal_row(signal: dict[str, Any]) -> SignalRow:
     time_range = signal.get("time_range")
-    span = f"{_clock(time_range['start'])}–{_clock(time_range['end'])}" if time_range else ""
+    span = f"{clock(time_range['start'])}–{clock(time_range['end'])}" if time_range else ""
     return SignalRow(
         analyzer=str(signal.get("analyzer", "")),
         kind=str(signal["kind"]),

@@ -10,20 +10,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from haven.console.evidence import clock
 from haven.console.session import ConsoleSession
 from haven.taxonomy import UnknownCategory, category
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    minutes, secs = divmod(float(seconds), 60)
-    return f"{int(minutes)}:{secs:04.1f}"
-
-
-templates.env.filters["clock"] = _clock
+templates.env.filters["clock"] = clock
 templates.env.filters["label"] = lambda name: str(name).replace("_", " ")
 
 

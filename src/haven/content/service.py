@@ -193,15 +193,13 @@ def submit_text(
     return Submitted(item, job)
 
 
-# FFmpeg reads a still picture through an image demuxer (``image2``, ``png_pipe``…). An
-# animated GIF counts as a video: it can flash like one.
 IMAGE_SUFFIXES = {"png": "png", "mjpeg": "jpg", "webp": "webp", "bmp": "bmp", "tiff": "tiff"}
 
 
 def media_kind(info: MediaInfo) -> ContentKind:
     if not info.has_video:
         return ContentKind.AUDIO
-    if info.container == "image2" or info.container.endswith("_pipe"):
+    if info.still_picture:
         return ContentKind.IMAGE
     return ContentKind.VIDEO
 

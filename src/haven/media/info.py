@@ -69,6 +69,12 @@ class MediaInfo:
         return self.min_frame_interval
 
     @property
+    def still_picture(self) -> bool:
+        """FFmpeg read the file through an image demuxer (``image2``, ``png_pipe``…): a single
+        picture. An animated GIF is not one: it can flash like a video."""
+        return self.has_video and (self.container == "image2" or self.container.endswith("_pipe"))
+
+    @property
     def variable_frame_rate(self) -> bool:
         """True when frame intervals differ by more than 10 % (phone video often does)."""
         if self.min_frame_interval is None or self.max_frame_interval is None:

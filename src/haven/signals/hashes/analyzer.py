@@ -72,9 +72,7 @@ class _Run(AnalysisRun):
     def finish(self) -> AnalyzerOutput:
         md5, sha256 = file_digests(Path(self.media.path))
         frames = self.orientations[0]
-        # FFmpeg reads a still picture through an image demuxer (image2, png_pipe...).
-        container = self.media.container
-        still = container == "image2" or container.endswith("_pipe")
+        still = self.media.still_picture
         hashes = MediaHashes(md5, sha256, still, [list(o) for o in self.orientations])
         matches = self.analyzer.matcher.match(hashes) if self.analyzer.matcher and frames else []
         signals = [
