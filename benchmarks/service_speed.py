@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -48,13 +49,38 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+SERVER_PID = 0  # the `haven serve` process, whose CPU time (with its children's) is counted
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its direct children (uvicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def _load(
     client: httpx.AsyncClient,
     requests: list[tuple[str, dict, dict]],
     concurrency: int,
     seconds: float,
-) -> tuple[int, float, np.ndarray, Counter]:
-    """Send the requests with ``concurrency`` clients for at most ``seconds``."""
+) -> tuple[int, float, np.ndarray, Counter, tuple[float, float]]:
+    """Send the requests with ``concurrency`` clients for at most ``seconds``; also the CPU
+    milliseconds per request spent by the server and by this load generator."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     position = 0
@@ -70,19 +96,32 @@ async def _load(
             latencies.append((time.perf_counter() - began) * 1000)
             statuses[answer.status_code] += 1
 
+    server_before, own_before = _cpu_seconds(SERVER_PID), _own_cpu_seconds()
     began = time.perf_counter()
     await asyncio.gather(*(user() for _ in range(concurrency)))
     elapsed = time.perf_counter() - began
-    return len(latencies), elapsed, np.array(latencies), statuses
+    count = max(len(latencies), 1)
+    cpu = (
+        (_cpu_seconds(SERVER_PID) - server_before) * 1000 / count,
+        (_own_cpu_seconds() - own_before) * 1000 / count,
+    )
+    return len(latencies), elapsed, np.array(latencies), statuses, cpu
 
 
 def _line(
-    name: str, count: int, elapsed: float, latencies: np.ndarray, statuses: Counter, target: str
+    name: str,
+    count: int,
+    elapsed: float,
+    latencies: np.ndarray,
+    statuses: Counter,
+    cpu: tuple[float, float],
+    target: str,
 ) -> None:
     p50, p99 = np.percentile(latencies, [50, 99])
     print(
         f"{name:<22} {count / elapsed:>8,.0f} requests/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms"
-        f"   ({count} requests, statuses {dict(statuses)})   target {target}"
+        f"   ({count} requests, statuses {dict(statuses)})   target {target}\n"
+        f"{'':<22} CPU per request: server {cpu[0]:.1f} ms, load generator {cpu[1]:.1f} ms"
     )
 
 
@@ -207,6 +246,7 @@ def main() -> int:
         }
         haven = [sys.executable, "-m", "haven.cli"]
         port = _free_port()
+        global SERVER_PID
         server = subprocess.Popen(
             [
                 *haven,
@@ -221,6 +261,7 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        SERVER_PID = server.pid
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(600):
