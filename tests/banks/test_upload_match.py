@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -36,34 +37,47 @@ def hashing_runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
     runtime.close()
 
 
+def _bank_child_safety(runtime: Runtime, picture: Path) -> dict[str, str]:
+    """Bank the picture as known child-safety material; the platform's key headers."""
+    service.add_media(
+        runtime.store,
+        bank="CSAM_TEST",
+        paths=[picture],
+        category=BankCategory.CHILD_SAFETY,
+        actor="t",
+    )
+    return {"X-API-Key": create_key(runtime.store, platform="clips", name="t", actor="t").secret}
+
+
+def _upload_and_wait(
+    client: TestClient, key: dict[str, str], picture: Path, data: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Upload a picture and wait for the embedded worker's decision; the content's state."""
+    posted = client.post(
+        "/v1/content/media",
+        headers=key,
+        files={"file": (picture.name, picture.read_bytes(), "image/png")},
+        data=data or {},
+    )
+    assert posted.status_code == 202, posted.text
+    deadline = time.monotonic() + 60
+    while (state := client.get(f"/v1/content/{posted.json()['id']}", headers=key).json())[
+        "state"
+    ] == "pending":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    return state  # type: ignore[no-any-return]
+
+
 def test_a_banked_picture_uploaded_again_is_removed_and_queued_for_child_safety(
     hashing_runtime: Runtime, tmp_path: Path
 ) -> None:
     runtime = hashing_runtime
-    known = _picture(tmp_path, "known", PHOTOS[0])
-    service.add_media(
-        runtime.store,
-        bank="CSAM_TEST",
-        paths=[known],
-        category=BankCategory.CHILD_SAFETY,
-        actor="t",
-    )
-    key = {"X-API-Key": create_key(runtime.store, platform="clips", name="t", actor="t").secret}
+    key = _bank_child_safety(runtime, _picture(tmp_path, "known", PHOTOS[0]))
     upload = _picture(tmp_path, "upload", CHANGES["letterboxed-mirrored"](PHOTOS[0]))
     with TestClient(create_app(runtime, embedded_worker=True)) as client:
-        posted = client.post(
-            "/v1/content/media",
-            headers=key,
-            files={"file": ("u.png", upload.read_bytes(), "image/png")},
-        )
-        assert posted.status_code == 202, posted.text
-        content_id = posted.json()["id"]
-        deadline = time.monotonic() + 60
-        while (state := client.get(f"/v1/content/{content_id}", headers=key).json())[
-            "state"
-        ] == "pending":
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        state = _upload_and_wait(client, key, upload)
+    content_id = state["id"]
     decision = state["decision"]
     names = [t["name"] for t in decision["treatments"]]
     assert decision["outcome"] == "restrict" and "remove" in names and "hold_for_review" in names
@@ -80,30 +94,14 @@ def test_the_evidence_is_held_and_a_report_drafted_never_sent(
 
     runtime = hashing_runtime
     known = _picture(tmp_path, "known", PHOTOS[1])
-    service.add_media(
-        runtime.store,
-        bank="CSAM_TEST",
-        paths=[known],
-        category=BankCategory.CHILD_SAFETY,
-        actor="t",
-    )
-    key = {"X-API-Key": create_key(runtime.store, platform="clips", name="t", actor="t").secret}
+    key = _bank_child_safety(runtime, known)
     for name, role in (("cara", "child_safety"), ("alice", "moderator")):
         create_staff(
             runtime.store, username=name, role=role, password="correct horse battery", actor="t"
         )
     with TestClient(create_app(runtime, embedded_worker=True)) as client:
-        posted = client.post(
-            "/v1/content/media",
-            headers=key,
-            files={"file": ("k.png", known.read_bytes(), "image/png")},
-            data={"author_id": "user-666", "external_id": "post-9"},
-        )
-        content_id = posted.json()["id"]
-        deadline = time.monotonic() + 60
-        while client.get(f"/v1/content/{content_id}", headers=key).json()["state"] == "pending":
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        data = {"author_id": "user-666", "external_id": "post-9"}
+        content_id = _upload_and_wait(client, key, known, data)["id"]
         tokens = {
             name: client.post(
                 "/v1/staff/login", json={"username": name, "password": "correct horse battery"}
