@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 from haven.clock import FixedClock
 from haven.jobs.queue import HueyQueue
@@ -156,3 +158,30 @@ def runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
     runtime = build_runtime(settings)
     yield runtime
     runtime.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        pytest.fail("chromium and chromium-driver are missing: run scripts/install-system-deps.sh")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--window-size=1400,1100",
+        "--autoplay-policy=no-user-gesture-required",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -15,8 +15,11 @@ from haven import __version__
 from haven.captions import CaptionTrack, to_srt, to_webvtt
 from haven.cli_banks import bank as bank_group
 from haven.cli_banks import matcher_for_scan
+from haven.cli_privacy import privacy
 from haven.cli_service import keys, serve, staff, webhooks, worker
 from haven.cli_store import audit, db
+from haven.cli_transparency import report as report_group
+from haven.cli_transparency import statements
 from haven.errors import HavenError, InputError
 from haven.media.synth import write_demo_clip
 from haven.mitigation import mitigate_photosensitivity
@@ -484,6 +487,9 @@ main.add_command(serve)
 main.add_command(keys)
 main.add_command(staff)
 main.add_command(webhooks)
+main.add_command(privacy)
+main.add_command(statements)
+main.add_command(report_group)
 
 if __name__ == "__main__":
     main()

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import uvicorn
@@ -63,8 +65,20 @@ def serve(
         host=host,
         port=port,
         log_level="info",
+        # uvicorn's access log prints paths with their ids, queries and client addresses:
+        # Haven's own (haven.api.access_log) names the route instead.
+        access_log=False,
+        log_config=_serve_log_config(),
         workers=processes if processes > 1 else None,
     )
+
+
+def _serve_log_config() -> dict[str, Any]:
+    """uvicorn's logging, with Haven's loggers (the access log, the embedded worker) on the
+    same handler."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["haven"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 @click.command()

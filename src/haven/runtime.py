@@ -20,6 +20,9 @@ from haven.jobs.queue import HueyQueue
 from haven.jobs.runner import Handler, RunnerSettings
 from haven.jobs.worker import Worker
 from haven.policy import load_policy
+from haven.privacy.jobs import PurgeJob
+from haven.privacy.logs import install_log_redaction
+from haven.privacy.retention import load_rules
 from haven.settings import Settings, SettingsError
 from haven.signals import default_registry
 from haven.store.database import Database
@@ -78,7 +81,11 @@ def build_runtime(
     settings: Settings, *, clock: Clock | None = None, upgrade: bool = True
 ) -> Runtime:
     """Open the store (migrating it to the newest schema when ``upgrade``), the queue and the
-    policy. A missing or invalid policy stops start-up here, not at the first job."""
+    policy. A missing or invalid policy (or retention rules file) stops start-up here, not at
+    the first job. From here on, this process's log records are masked of emails and secrets
+    (``haven.privacy.logs``)."""
+    install_log_redaction()
+    retention = load_rules(Path(settings.retention_file) if settings.retention_file else None)
     database = Database(settings.database_url)
     if upgrade:
         database.upgrade()
@@ -116,5 +123,6 @@ def build_runtime(
             secure_evidence=secure_evidence,
         ),
         DeliverWebhook.kind: DeliverWebhook(),
+        PurgeJob.kind: PurgeJob(retention, media_root=settings.media_root),
     }
     return Runtime(settings, database, store, queue, handlers)

@@ -7,6 +7,7 @@ environment variables (``HAVEN_DATABASE_URL``). The documented keys are in ``doc
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,13 @@ FIELDS: dict[str, tuple[str, type, float | None]] = {
         float,
         0.1,
     ),
+    "retention_file": ("HAVEN_RETENTION_FILE", str, None),
+    "transparency_database_url": ("HAVEN_TRANSPARENCY_DATABASE_URL", str, None),
+    "transparency_database_token": ("HAVEN_TRANSPARENCY_DATABASE_TOKEN", str, None),
+    "security_contact": ("HAVEN_SECURITY_CONTACT", str, None),
+    "security_policy_url": ("HAVEN_SECURITY_POLICY_URL", str, None),
+    "security_base_url": ("HAVEN_SECURITY_BASE_URL", str, None),
+    "security_languages": ("HAVEN_SECURITY_LANGUAGES", str, None),
 }
 KNOWN_KEYS = set(FIELDS)
 
@@ -76,6 +84,20 @@ class Settings:
     external_moderation_url: str | None = None
     external_moderation_key: str | None = None  # a secret: from the environment, not the file
     external_moderation_timeout_seconds: float = 5.0
+    # The retention rules the purge applies; None: Haven's own (haven/privacy/retention.yaml).
+    retention_file: str | None = None
+    # The DSA Transparency Database (Art. 24(5)): its host (the sandbox first, then production)
+    # and the platform's API token (a secret: from the environment, not the file).
+    transparency_database_url: str = "https://transparency.dsa.ec.europa.eu"
+    transparency_database_token: str | None = None
+    # The vulnerability disclosure programme (docs/disclosure.md). security.txt lists
+    # security_contact first (an https://, mailto: or tel: URI; None: only Haven's report form),
+    # points Policy at security_policy_url (None: Haven's programme page), and builds its URLs on
+    # security_base_url, the public https:// address of this API (None: from the request's host).
+    security_contact: str | None = None
+    security_policy_url: str | None = None
+    security_base_url: str | None = None
+    security_languages: str = "en"  # comma-separated language tags, most preferred first
 
     @property
     def media_root(self) -> Path:
@@ -143,6 +165,29 @@ def _coerce(key: str, value: object) -> object:
     return number
 
 
+def _check_security_urls(checked: dict[str, object]) -> None:
+    """security.txt may only point researchers at secure addresses (RFC 9116 §2.5)."""
+    allowed = {
+        "security_contact": ("https://", "mailto:", "tel:"),
+        "security_policy_url": ("https://",),
+        "security_base_url": ("https://",),
+    }
+    for key, schemes in allowed.items():
+        value = checked.get(key)
+        if isinstance(value, str) and (
+            not value.startswith(schemes) or not value.isprintable() or " " in value
+        ):
+            raise SettingsError(f"{key} must be a URI starting {' or '.join(schemes)}", key=key)
+    languages = checked.get("security_languages")
+    if isinstance(languages, str) and not re.fullmatch(
+        r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*(\s*,\s*[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*)*", languages
+    ):
+        raise SettingsError(
+            "security_languages: comma-separated language tags such as 'en, fr'",
+            key="security_languages",
+        )
+
+
 def load_settings(
     config_file: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
@@ -174,6 +219,7 @@ def load_settings(
         if environ.get(variable):
             values[key] = environ[variable]
     checked = {key: _coerce(key, value) for key, value in values.items() if value is not None}
+    _check_security_urls(checked)
     database_url = normalise_database_url(
         str(checked.pop("database_url", None) or default_database_url())
     )

@@ -176,6 +176,55 @@ def test_statement_of_reasons_and_appeal_over_http(
     assert filed.status_code == 201 and filed.json()["status"] == "open"
 
 
+def test_the_statement_comes_in_the_user_s_language(
+    client: TestClient, runtime: Runtime, secret: str
+) -> None:
+    posted = client.post(
+        "/v1/content/text",
+        headers=_auth(secret),
+        json={
+            "text": "du bist so dumm",
+            "surface": "comment",
+            "language": "de",
+            "author_id": "user-42",
+        },
+    )
+    content_id = str(posted.json()["id"])
+    client.post("/v1/reports", headers=_auth(secret), json={**NOTICE, "content_id": content_id})
+    service.claim(runtime.store, ALICE, content_id)
+    service.decide(
+        runtime.store,
+        ALICE,
+        content_id,
+        service.ReviewDecision("remove", "Beleidigt eine Mitschülerin.", ground_reference="r#1"),
+    )
+    url = f"/v1/content/{content_id}/statement"
+    # The language the user posted in, when nothing else is asked for.
+    german = client.get(url, headers=_auth(secret)).json()
+    assert german["language"] == "de"
+    assert german["restriction"]["measures"] == ["Der Inhalt wurde entfernt."]
+    assert german["source_text"] == "Wir haben aufgrund einer Meldung zu diesem Inhalt gehandelt."
+    # The browser's preferences, in order of their weights.
+    french = client.get(
+        url, headers={**_auth(secret), "Accept-Language": "ja, fr;q=0.8, en;q=0.5"}
+    ).json()
+    assert french["language"] == "fr" and french["labels"]["why"] == "Pourquoi"
+    # An explicit choice wins; a language Haven lacks falls back to the next choice, then English.
+    assert (
+        client.get(url, headers=_auth(secret), params={"language": "pl"}).json()["language"] == "pl"
+    )
+    fallback = client.get(
+        url, headers={**_auth(secret), "Accept-Language": "ja"}, params={"language": "tlh"}
+    ).json()
+    assert fallback["language"] == "de"  # tlh and ja are unknown; the content's language is next
+    page = client.get(f"{url}.html", headers=_auth(secret), params={"language": "es"})
+    assert '<html lang="es">' in page.text
+    assert "Por qué hemos restringido tu contenido" in page.text
+    assert "Beleidigt eine Mitschülerin." in page.text  # the facts stay as written
+    too_long = client.get(url, headers=_auth(secret), params={"language": "x" * 36})
+    assert too_long.status_code == 422
+
+
 def test_a_decision_that_restricts_nothing_has_no_statement(
     client: TestClient, runtime: Runtime, secret: str
 ) -> None:

@@ -11,7 +11,18 @@ from fastapi.responses import JSONResponse
 
 from haven import __version__
 from haven.access.ratelimit import RateLimit
-from haven.api import brandsafety, cases, content, errors, review, wellbeing
+from haven.api import (
+    brandsafety,
+    cases,
+    content,
+    disclosure,
+    errors,
+    privacy,
+    review,
+    transparency,
+    wellbeing,
+)
+from haven.api.access_log import AccessLog
 from haven.api.content import MEDIA_PATH
 from haven.api.limits import BodyLimit
 from haven.runtime import Runtime
@@ -49,12 +60,17 @@ def create_app(
     app.add_middleware(
         BodyLimit, max_bytes=MAX_JSON_BYTES, larger={MEDIA_PATH: runtime.settings.max_upload_bytes}
     )
+    # Outside BodyLimit, so its 413s are logged too.
+    app.add_middleware(AccessLog, routes=lambda: app.routes)
     errors.install(app)
     app.include_router(content.router)
     app.include_router(cases.router)
     app.include_router(review.router)
     app.include_router(wellbeing.router)
     app.include_router(brandsafety.router)
+    app.include_router(transparency.router)
+    app.include_router(disclosure.router)
+    app.include_router(privacy.router)
     settings = runtime.settings
     app.state.login_limit = RateLimit(
         per_minute=settings.logins_per_minute, burst=settings.logins_per_minute

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -17,7 +17,7 @@ from haven.cases.models import Report, ReporterKind
 from haven.cases.models import ReportIn as Notice
 from haven.cases.service import appeal, receive_report
 from haven.decisions.errors import NoStatement
-from haven.decisions.statements import statement_of_reasons
+from haven.decisions.statements import pick_language, statement_of_reasons
 
 router = APIRouter(prefix="/v1", tags=["notices and appeals"])
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -75,27 +75,55 @@ def post_appeal(body: AppealIn, key: PlatformKey, runtime: RuntimeDep) -> Appeal
     )
 
 
-def _statement(runtime: RuntimeDep, platform: str, content_id: str) -> dict[str, object]:
+def _statement(
+    runtime: RuntimeDep,
+    platform: str,
+    content_id: str,
+    language: str | None,
+    accept_language: str | None,
+) -> dict[str, object]:
     with runtime.store.transaction(write=False) as tx:
         item = tx.content.get(content_id, platform=platform)
         decision = tx.decisions.latest(content_id)
     if decision is None:
         raise NoStatement(f"content {content_id} has no decision yet", content_id=content_id)
-    return statement_of_reasons(decision, external_id=item.external_id)
+    # The user's language: asked for, or their browser's, or the language they posted in.
+    chosen = pick_language(language, accept_language, item.language)
+    return statement_of_reasons(decision, external_id=item.external_id, language=chosen)
+
+
+LanguageQuery = Annotated[
+    str | None,
+    Query(max_length=35, description="a language code such as de; English when not available"),
+]
+AcceptLanguage = Annotated[str | None, Header(max_length=500)]
 
 
 @router.get("/content/{content_id}/statement", response_model=Statement)
-def get_statement(content_id: str, key: PlatformKey, runtime: RuntimeDep) -> dict[str, object]:
+def get_statement(
+    content_id: str,
+    key: PlatformKey,
+    runtime: RuntimeDep,
+    language: LanguageQuery = None,
+    accept_language: AcceptLanguage = None,
+) -> dict[str, object]:
     """The statement of reasons of the content's current decision, as JSON (404 if the
-    decision restricts nothing)."""
-    return _statement(runtime, key.platform, content_id)
+    decision restricts nothing), in the user's language where Haven has it."""
+    return _statement(runtime, key.platform, content_id, language, accept_language)
 
 
 @router.get("/content/{content_id}/statement.html", response_class=HTMLResponse)
 def get_statement_page(
-    content_id: str, key: PlatformKey, runtime: RuntimeDep, request: Request
+    content_id: str,
+    key: PlatformKey,
+    runtime: RuntimeDep,
+    request: Request,
+    language: LanguageQuery = None,
+    accept_language: AcceptLanguage = None,
 ) -> HTMLResponse:
     """The same statement as a page the user can read."""
     return templates.TemplateResponse(
-        request, "statement.html", {"s": _statement(runtime, key.platform, content_id)}
+        request,
+        "statement.html",
+        {"s": _statement(runtime, key.platform, content_id, language, accept_language)},
     )

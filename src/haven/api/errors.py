@@ -16,9 +16,12 @@ from haven.brandsafety.service import UnknownCampaign
 from haven.cases.errors import CaseNotClaimable, NoCase, NotPermitted
 from haven.content.errors import UnknownContent
 from haven.decisions.errors import NoStatement
+from haven.disclosure.errors import InvalidTransition, NotSecurityStaff, UnknownSecurityReport
 from haven.errors import HavenError, InputError
 from haven.jobs.errors import QueueUnavailable, UnknownJob
+from haven.privacy.errors import UnknownSubject
 from haven.store.database import DatabaseUnavailable
+from haven.transparency.service import UnknownOrder
 from haven.wellbeing.errors import (
     NotPaired,
     PairingRefused,
@@ -28,8 +31,12 @@ from haven.wellbeing.errors import (
 )
 
 STATUS: list[tuple[type[HavenError], int]] = [
+    (UnknownSecurityReport, 404),
+    (NotSecurityStaff, 403),
+    (InvalidTransition, 409),
     (UnknownUser, 404),
     (UnknownCampaign, 404),
+    (UnknownOrder, 404),
     (UnknownResource, 404),
     (NotPaired, 403),
     (TooManyAttempts, 429),
@@ -43,6 +50,7 @@ STATUS: list[tuple[type[HavenError], int]] = [
     (RateLimited, 429),
     (UnknownContent, 404),
     (UnknownJob, 404),
+    (UnknownSubject, 404),
     (DatabaseUnavailable, 503),
     (QueueUnavailable, 503),
     (InputError, 422),

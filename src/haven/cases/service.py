@@ -285,9 +285,20 @@ def _human_decision(
     content_id: str,
     review: ReviewDecision,
     source: Source,
+    state_reports: tuple[str, ...] | list[str] = (),
 ) -> Decision:
     previous = tx.decisions.latest(content_id)
     now = store.clock.now()
+    # Automated means count in detection only when the analysis flagged a harm; content the
+    # machine let through and a notice brought to a person was detected by the notice.
+    machine_flagged = bool(previous and previous.automated_detection and previous.categories)
+    # The categories the decision is about: what the analysis found, and what the notices on
+    # the case alleged (the statement of reasons and the transparency report count by them).
+    categories = dict(previous.categories) if previous else {}
+    for report_id in state_reports:
+        report = tx.reports.get(report_id)
+        if report is not None and report.notice.category in CATEGORY_IDS:
+            categories.setdefault(report.notice.category, 1.0)
     decision = Decision(
         id=str(uuid.uuid4()),
         content_id=content_id,
@@ -306,11 +317,9 @@ def _human_decision(
             }
             for name in REVIEW_OUTCOMES[review.outcome]
         ],
-        categories=previous.categories if previous else {},
-        automated_detection=bool(previous and previous.automated_detection),
-        automation=Automation.PARTIALLY
-        if previous and previous.automated_detection
-        else Automation.NOT_AUTOMATED,
+        categories=categories,
+        automated_detection=machine_flagged,
+        automation=Automation.PARTIALLY if machine_flagged else Automation.NOT_AUTOMATED,
         policy_version=previous.policy_version if previous else "",
         source=source,
         ground=review.ground,
@@ -340,7 +349,9 @@ def decide(
                 "this case is an appeal: decide it with decide_appeal", field="outcome"
             )
         source = Source.NOTICE if state.report_ids else Source.OWN_INITIATIVE
-        decision = _human_decision(tx, store, reviewer, content_id, review, source)
+        decision = _human_decision(
+            tx, store, reviewer, content_id, review, source, state.report_ids
+        )
         apply_case_event(
             tx,
             state,

@@ -11,88 +11,142 @@ named (Art. 17(3)(b): only where strictly necessary, which a pseudonymous servic
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
+from importlib import resources
 from typing import Any
 
+import yaml
+
 from haven.decisions.errors import NoStatement
-from haven.decisions.models import Automation, Decision, Ground, Source
+from haven.decisions.models import Decision
+from haven.errors import HavenError
 
 APPEAL_WINDOW = timedelta(days=183)
-# Treatments that restrict what others can see, and how the statement names each.
+# Treatments that restrict what others can see, and the kind of restriction each is.
 RESTRICTIONS = {
-    "remove": ("removal", "The content was removed."),
-    "age_restrict": ("visibility", "The content is shown only to adults."),
-    "warning_screen": ("visibility", "The content is shown behind a warning screen."),
-    "not_recommended": ("visibility", "The content is not recommended to others."),
-    "hold_for_review": ("visibility", "The content is held from others until a person reviews it."),
+    "remove": "removal",
+    "age_restrict": "visibility",
+    "warning_screen": "visibility",
+    "not_recommended": "visibility",
+    "hold_for_review": "visibility",
 }
-AUTOMATION_TEXT = {
-    Automation.FULLY: "The decision was taken by automated means.",
-    Automation.PARTIALLY: "Automated means flagged the content; a person took the decision.",
-    Automation.NOT_AUTOMATED: "A person took the decision.",
-}
+DEFAULT_LANGUAGE = "en"
+TEXTS_FILE = "statement_texts.yaml"
+
+
+class StatementTextsError(HavenError):
+    """The shipped translations are incomplete: a packaging mistake, found at load."""
+
+    code = "statement_texts_invalid"
+
+
+def _keys(tree: dict[str, Any], prefix: str = "") -> set[str]:
+    out = set()
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        out |= _keys(value, path + ".") if isinstance(value, dict) else {path}
+    return out
+
+
+@cache
+def texts() -> dict[str, dict[str, Any]]:
+    """The statement's texts by language, every language checked against English."""
+    raw = yaml.safe_load(resources.files("haven.decisions").joinpath(TEXTS_FILE).read_text("utf-8"))
+    languages: dict[str, dict[str, Any]] = raw["languages"]
+    reference = _keys(languages[DEFAULT_LANGUAGE])
+    for code, catalogue in languages.items():
+        missing = reference - _keys(catalogue)
+        if missing:
+            raise StatementTextsError(f"{TEXTS_FILE}: {code} lacks {', '.join(sorted(missing))}")
+    return languages
+
+
+def pick_language(*wanted: str | None) -> str:
+    """The first of ``wanted`` Haven has texts for: an explicit choice, then the entries of an
+    ``Accept-Language`` header in order of preference, then the content's language; English
+    when none is available."""
+    available = texts()
+    for choice in wanted:
+        if not choice:
+            continue
+        ranked = []
+        for position, part in enumerate(choice.split(",")):
+            tag, _, params = part.strip().partition(";")
+            weight = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    weight = float(params.strip()[2:])
+                except ValueError:
+                    weight = 0.0
+            ranked.append((-weight, position, tag.strip().lower().split("-")[0]))
+        for weight, _, code in sorted(ranked):
+            if weight < 0 and code in available:
+                return code
+    return DEFAULT_LANGUAGE
 
 
 def restrictions(decision: Decision) -> list[str]:
     return [t["name"] for t in decision.treatments if t["name"] in RESTRICTIONS]
 
 
-def statement_of_reasons(decision: Decision, *, external_id: str | None) -> dict[str, Any]:
-    """The statement as JSON-ready data. ``NoStatement`` if the decision restricts nothing."""
+def statement_of_reasons(
+    decision: Decision, *, external_id: str | None, language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
+    """The statement as JSON-ready data, in ``language`` (English when Haven has no texts in
+    it). ``NoStatement`` if the decision restricts nothing."""
     applied = restrictions(decision)
     if not applied:
         raise NoStatement(
             f"decision {decision.id} restricts nothing, so it has no statement of reasons",
             decision_id=decision.id,
         )
-    kinds = sorted({RESTRICTIONS[name][0] for name in applied})
+    catalogue = texts().get(language) or texts()[DEFAULT_LANGUAGE]
+    kinds = sorted({RESTRICTIONS[name] for name in applied})
     if decision.explanation:
         facts = decision.explanation
     else:
         facts = " ".join(dict.fromkeys(t["reason"] for t in decision.treatments if t["reason"]))
-    source = {
-        Source.NOTICE: "We acted on a notice about this content.",
-        Source.OWN_INITIATIVE: "We acted on our own initiative.",
-        Source.APPEAL: "We acted on an appeal against an earlier decision.",
-    }[decision.source]
+    redress = catalogue["redress"]
     return {
         "decision_id": decision.id,
         "decision_version": decision.version,
         "content_id": decision.content_id,
         "content_external_id": external_id,
         "made_at": decision.made_at.isoformat(),
+        "language": language if language in texts() else DEFAULT_LANGUAGE,
+        "languages_available": sorted(texts()),
         "restriction": {
             "kinds": kinds,
-            "measures": [RESTRICTIONS[name][1] for name in applied],
+            "measures": [catalogue["measures"][name] for name in applied],
             "territorial_scope": list(decision.territorial_scope),
             "ends_at": decision.ends_at.isoformat() if decision.ends_at else None,
             "duration": "until changed" if decision.ends_at is None else "temporary",
         },
         "facts_and_circumstances": facts,
         "source": decision.source.value,
-        "source_text": source,
+        "source_text": catalogue["source"][decision.source.value],
         "automated_detection": decision.automated_detection,
         "automated_decision": decision.automation.value,
-        "automation_text": AUTOMATION_TEXT[decision.automation],
+        "automation_text": catalogue["automation"][decision.automation.value],
+        "detection_text": catalogue["detection"] if decision.automated_detection else None,
         "ground": {
             "type": decision.ground.value,
             "reference": decision.ground_reference
             or ", ".join(dict.fromkeys(t["rule"] for t in decision.treatments)),
-            "text": "The content is illegal under the law cited."
-            if decision.ground is Ground.ILLEGAL
-            else "The content is incompatible with the platform's terms (the rule cited).",
+            "text": catalogue["ground"][decision.ground.value],
         },
         "categories": sorted(decision.categories),
         "redress": {
             "internal_complaint": {
                 "article": "DSA Art. 20",
                 "until": (decision.made_at + APPEAL_WINDOW).isoformat(),
-                "how": "Appeal through the platform; a person who did not take this decision"
-                " will review it.",
+                "how": redress["internal_complaint"],
             },
             "out_of_court_dispute_settlement": {
                 "article": "DSA Art. 21",
-                "how": "A certified out-of-court dispute settlement body can review it.",
+                "how": redress["out_of_court"],
             },
-            "judicial_redress": {"how": "You can take the decision to court."},
+            "judicial_redress": {"how": redress["judicial"]},
         },
+        "labels": catalogue["labels"],
     }

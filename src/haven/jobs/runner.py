@@ -124,7 +124,9 @@ def _failed(
     settings: RunnerSettings,
 ) -> str:
     error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
-    log.warning("job %s attempt %d failed: %s", job.id, job.attempts, error)
+    # The error's type only: its message may quote what the job worked on (a text, a user
+    # id). The whole error is kept in the job row and the audit log.
+    log.warning("job %s attempt %d failed (%s)", job.id, job.attempts, type(exc).__name__)
     limit = getattr(handler, "max_attempts", settings.max_attempts)
     final = job.attempts >= limit or handler is None
     delay = settings.retry_base * 2 ** (job.attempts - 1)

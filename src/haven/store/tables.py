@@ -490,3 +490,150 @@ class ImpressionRow(Base):
     garm_category: Mapped[str | None] = mapped_column(String(60))
 
     __table_args__ = (Index("ix_ad_impressions_campaign", "platform", "campaign_id"),)
+
+
+# --- Transparency Database submissions (issue 8) -----------------------------------------------
+
+
+class StatementSubmissionRow(Base):
+    """What became of a decision's statement of reasons at the Transparency Database: accepted
+    (with the database's uuid) or refused (with its reasons). ``puid`` is the decision id."""
+
+    __tablename__ = "statement_submissions"
+
+    puid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10))
+    tdb_uuid: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    attempted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuthorityOrderRow(Base):
+    """An order from a national authority (DSA Art. 9: act against content; Art. 10: give
+    information), kept for the transparency report (Art. 15(1)(a))."""
+
+    __tablename__ = "authority_orders"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    member_state: Mapped[str] = mapped_column(String(2))
+    authority: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(80))
+    reference: Mapped[str] = mapped_column(String(200))
+    content_id: Mapped[str | None] = mapped_column(String(36))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    effect_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SuspensionRow(Base):
+    """A suspension under DSA Art. 23: of an account for manifestly illegal content, or of a
+    notifier or complainant for manifestly unfounded notices or complaints."""
+
+    __tablename__ = "suspensions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(100), index=True)
+    subject_id: Mapped[str] = mapped_column(String(200), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    warned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str] = mapped_column(String(200))
+
+
+class ActiveRecipientsRow(Base):
+    """The platform's average monthly active recipients in the EU for one month (Art. 24(2)):
+    Haven does not see every view, so the platform reports the figure and how it counted it."""
+
+    __tablename__ = "active_recipients"
+
+    platform: Mapped[str] = mapped_column(String(100), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    recipients: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str] = mapped_column(String(500))
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# --- Vulnerability disclosure (issue 8; migration 0016) ------------------------------------------
+
+
+class SecurityReportRow(Base):
+    """A researcher's vulnerability report with its triage state (the projection of its
+    events, rebuildable from the audit log). Only SHA-256 of the tracking token is kept."""
+
+    __tablename__ = "security_reports"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    asset: Mapped[str] = mapped_column(String(500))
+    steps: Mapped[str] = mapped_column(Text)
+    proposed_cvss31: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    proposed_cvss40: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    researcher_name: Mapped[str | None] = mapped_column(String(200))
+    researcher_contact: Mapped[str | None] = mapped_column(String(320))
+    acknowledge: Mapped[bool] = mapped_column(Boolean)
+    state: Mapped[str] = mapped_column(String(20))
+    duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("security_reports.id"))
+    cvss31: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    cvss40: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    severity: Mapped[str | None] = mapped_column(String(10))
+    first_response_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    triaged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_security_reports_state", "state", "received_at"),)
+
+
+class SecurityReportMessageRow(Base):
+    """What staff wrote to a report's researcher."""
+
+    __tablename__ = "security_report_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("security_reports.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    author: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+
+# --- Privacy (issue 8; migration 0017) ------------------------------------------------------------
+
+
+class PseudonymKeyRow(Base):
+    """A person's random key: personal identifiers enter the audit log only as a keyed hash
+    under it (``haven.privacy.pseudonyms``). Erasure deletes the row, and with it the only link
+    between the person and the audit entries that were kept."""
+
+    __tablename__ = "privacy_pseudonym_keys"
+
+    platform: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "user" or "email"
+    identifier: Mapped[str] = mapped_column(String(320), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))  # 32 random bytes, hex
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AuditReferenceRow(Base):
+    """Which audit entries carry which pseudonym, written with the entry: an export finds a
+    person's entries without reading the whole log. Erasure deletes the person's rows."""
+
+    __tablename__ = "privacy_audit_refs"
+
+    pseudonym: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+# A data-subject request looks a person up by these (declared here, on other sections' tables,
+# so that the privacy migration creates them).
+Index("ix_content_author", ContentRow.platform, ContentRow.author_id)
+Index("ix_reports_reporter", ReportRow.platform, ReportRow.reporter_id)
+Index("ix_appeals_appellant", AppealRow.appellant_id)
+Index("ix_wb_pairing_codes_parent", PairingCodeRow.platform, PairingCodeRow.parent_id)

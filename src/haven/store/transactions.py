@@ -17,6 +17,9 @@ from haven.store.brandsafety import SqlCampaigns
 from haven.store.cases import SqlAppeals, SqlCases, SqlLegal, SqlReports
 from haven.store.content import SqlContent, SqlDecisions, SqlJobs
 from haven.store.database import Database
+from haven.store.disclosure import SqlSecurityReports
+from haven.store.privacy import SqlPrivacy
+from haven.store.transparency import SqlTransparency
 from haven.store.wellbeing import SqlWellbeing
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,9 @@ class SqlTransaction:
     banks: SqlBanks
     legal: SqlLegal
     campaigns: SqlCampaigns
+    transparency: SqlTransparency
+    security_reports: SqlSecurityReports
+    privacy: SqlPrivacy
 
 
 class SqlStore:
@@ -80,6 +86,9 @@ class SqlStore:
                 SqlBanks(session),
                 SqlLegal(session),
                 SqlCampaigns(session),
+                SqlTransparency(session),
+                security_reports=SqlSecurityReports(session),
+                privacy=SqlPrivacy(session, self.clock),
             )
         if self.on_job is not None:
             for job_id in added:
