@@ -1,12 +1,15 @@
 """Erasure (GDPR Art. 17): what goes, what is anonymised, what stays and on which basis.
 
-Deleted: the person's content with everything hanging off it (decisions, evidence, case,
-notices and appeals about it, ad impressions, jobs, the stored upload), their well-being
-records and Family Pairing links (and the other side's notices that name them), and their
-pseudonym keys. Anonymised: notices and appeals they filed about other people's content (the
-decision on that content still rests on them), and suspensions (kept for the DSA Art. 24
-counts under a pseudonym whose key goes). Kept: content under a legal hold with its records,
-and the audit log, whose entries name them only by the pseudonym whose key is deleted.
+Erased: the person's content (its text, author, external id, region, age band and stored
+upload), the reasons, facts, evidence and case notes of the decisions on it and the identities
+and words of the notices and appeals about it; the record of the moderation itself stays, naming
+and quoting no one, because the DSA's transparency report and statements of reasons count it
+(GDPR Art. 17(3)(b)). Deleted: their well-being records and Family Pairing links (and the other
+side's notices that name them), and their pseudonym keys. Anonymised: notices and appeals they
+filed about other people's content (the decision on that content still rests on them), and
+suspensions (kept for the DSA Art. 24 counts under a pseudonym whose key goes). Kept: content
+under a legal hold with its records, and the audit log, whose entries name them only by the
+pseudonym whose key is deleted.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from haven.privacy.models import (
 
 @dataclass(frozen=True)
 class Plan:
-    content_ids: list[str]  # deleted, with everything hanging off them
+    content_ids: list[str]  # their personal data erased; the moderation record stays
     media_files: list[str]  # their stored uploads, deleted after the commit
     report_ids: list[str]  # notices they filed, anonymised
     appeal_ids: list[str]  # appeals they filed as a notifier, anonymised
@@ -127,7 +130,7 @@ def apply(
     The person's keys go last: after that nothing links them to the entries that stay."""
     subject = data.subject
     alias = pseudonym_of(tx, subject)
-    erased = tx.privacy.delete_content(todo.content_ids)
+    erased = tx.privacy.redact_content(todo.content_ids)
     if subject.user_id is not None:
         erased |= tx.privacy.delete_wellbeing(
             subject.platform,

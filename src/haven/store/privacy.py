@@ -397,6 +397,77 @@ class SqlPrivacy:
         counts["content"] = self._delete_in(_CONTENT, _CONTENT.c.id, content_ids)
         return counts
 
+    def redact_content(self, content_ids: Sequence[str]) -> dict[str, int]:
+        """Erase the personal data of content while the record of its moderation stays: the
+        decisions (what was restricted, when, on which ground and rule, how automated), the
+        notices and appeals about it (category, kind, times, outcome) and the impressions. The
+        DSA's transparency report and statements of reasons count them (GDPR Art. 17(3)(b));
+        nothing left names or quotes the person. The text, author, external id, region, age
+        band and upload go; reasons, facts, evidence and case notes are erased."""
+        decisions = 0
+        for chunk in _chunks(content_ids):
+            for decision_id, treatments, explanation in self._session.execute(
+                select(_DECISIONS.c.id, _DECISIONS.c.treatments, _DECISIONS.c.explanation).where(
+                    _DECISIONS.c.content_id.in_(chunk)
+                )
+            ).all():
+                self._session.execute(
+                    update(_DECISIONS)
+                    .where(_DECISIONS.c.id == decision_id)
+                    .values(
+                        treatments=[
+                            {**t, "reason": ERASED_TEXT, "params": {}, "evidence": []}
+                            for t in treatments
+                        ],
+                        explanation=ERASED_TEXT if explanation else "",
+                        notes=[],
+                    )
+                )
+                decisions += 1
+        counts = {
+            "evidence": self._delete_in(_EVIDENCE, _EVIDENCE.c.content_id, content_ids),
+            "authority_reports": self._delete_in(_DRAFTS, _DRAFTS.c.content_id, content_ids),
+            "cases": self._delete_in(_CASES, _CASES.c.content_id, content_ids),
+            "decisions": decisions,
+            "notices_on_content": self._update_in(
+                _REPORTS,
+                _REPORTS.c.content_id,
+                content_ids,
+                reporter_id=None,
+                notifier_name=None,
+                notifier_email=None,
+                location_url=None,
+                explanation=ERASED_TEXT,
+            ),
+            "appeals_on_content": self._update_in(
+                _APPEALS,
+                _APPEALS.c.content_id,
+                content_ids,
+                appellant_id="erased",
+                reason=ERASED_TEXT,
+            ),
+        }
+        self._update_in(_JOBS, _JOBS.c.subject_id, content_ids, error=None)
+        counts["content"] = self._update_in(
+            _CONTENT,
+            _CONTENT.c.id,
+            content_ids,
+            text=None,
+            author_id=None,
+            external_id=None,
+            region=None,
+            author_age_band="unknown",
+            media_sha256=None,
+            media_path=None,
+        )
+        return counts
+
+    def _update_in(self, table: Table, column: Any, ids: Sequence[Any], **values: Any) -> int:
+        return sum(
+            self._session.execute(update(table).where(column.in_(chunk)).values(**values)).rowcount
+            for chunk in _chunks(ids)
+        )
+
     def anonymise_reports(self, report_ids: Sequence[str]) -> int:
         return sum(
             self._session.execute(
