@@ -4,6 +4,7 @@ check) and `haven report transparency` (the Art. 15/24 report of a period)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,16 +12,17 @@ from pathlib import Path
 import click
 
 from haven.cli_store import _fail, _settings, _store_options
-from haven.errors import HavenError
+from haven.errors import HavenError, InputError
 from haven.settings import Settings
 from haven.store.database import Database
 from haven.store.transactions import SqlStore
 from haven.transparency import service
 from haven.transparency.periods import parse_period
 from haven.transparency.render import write_report
-from haven.transparency.submission import SubmissionFailed, TransparencyDatabaseClient
+from haven.transparency.submission import TransparencyDatabaseClient
 
 ACTOR = "operator:cli"
+PLATFORM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
 
 
 @contextmanager
@@ -35,9 +37,18 @@ def _store(config: Path | None, database_url: str | None) -> Iterator[tuple[SqlS
         database.dispose()
 
 
+def _platform(_: click.Context, __: click.Parameter, value: str) -> str:
+    if not PLATFORM.fullmatch(value):
+        raise click.BadParameter("a platform name as its API keys have it: a-z, 0-9, _ . -")
+    return value
+
+
 def _platform_option(function):  # type: ignore[no-untyped-def]
     return click.option(
-        "--platform", required=True, help="The platform (as its API keys name it)."
+        "--platform",
+        required=True,
+        callback=_platform,
+        help="The platform (as its API keys name it).",
     )(function)
 
 
@@ -73,7 +84,10 @@ def export(
         _fail(exc)
     body = json.dumps({"statements": prepared.statements}, indent=2, ensure_ascii=False)
     if out:
-        out.write_text(body + "\n", encoding="utf-8")
+        try:
+            out.write_text(body + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(InputError(f"cannot write {out}: {exc.strerror}"))
     else:
         click.echo(body)
     for puid, reasons in prepared.invalid.items():
@@ -140,7 +154,7 @@ def check(config: Path | None, database_url: str | None, puid: str) -> None:
             settings.transparency_database_url, settings.transparency_database_token or ""
         ) as client:
             found = client.exists(puid)
-    except (HavenError, SubmissionFailed) as exc:
+    except HavenError as exc:
         _fail(exc)
     click.echo(json.dumps({"puid": puid, "in_database": found}))
 
@@ -171,5 +185,8 @@ def transparency(
             built = service.transparency_report(store, platform=platform, period=chosen)
     except HavenError as exc:
         _fail(exc)
-    paths = write_report(built, out, f"transparency-{platform}-{chosen.name}")
+    try:
+        paths = write_report(built, out, f"transparency-{platform}-{chosen.name}")
+    except OSError as exc:
+        _fail(InputError(f"cannot write the report into {out}: {exc.strerror}"))
     click.echo(json.dumps({kind: str(path) for kind, path in paths.items()}))

@@ -77,7 +77,8 @@ def test_orders_suspensions_and_recipients_reach_the_report(
     assert act["total"] == 1 and act["median_hours_to_acknowledge"] == 1.5
     assert act["median_hours_to_give_effect"] == 6.0
     assert s["suspensions"]["manifestly_unfounded_notices"] == 1
-    assert s["active_recipients"]["average_monthly"] == 120_000
+    assert s["active_recipients"]["average_monthly"] is None  # two months have no figure
+    assert s["active_recipients"]["average_of_reported_months"] == 120_000
     assert s["active_recipients"]["months_missing"] == ["2026-01", "2026-02"]
 
     csv = client.get(
@@ -158,6 +159,7 @@ def test_bad_fields_are_refused_and_change_nothing(
     ("month", "body"),
     [
         ("2026-13", {"recipients": 5, "method": "accounts"}),
+        ("2026-03%0A", {"recipients": 5, "method": "accounts"}),
         ("March", {"recipients": 5, "method": "accounts"}),
         ("2026-03", {"recipients": -1, "method": "accounts"}),
         ("2026-03", {"recipients": 5, "method": ""}),
@@ -214,3 +216,21 @@ def test_the_statements_due_list_the_invalid_ones_with_reasons(
     ]
     assert pending["statements"][0]["category"] == "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
     assert pending["invalid"] == {}
+
+
+def test_searches_have_no_statement_and_are_no_restriction(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    searched = client.post(
+        "/v1/check/text",
+        headers=auth,
+        json={
+            "text": "buy followers now cheap click my link http://spam.example",
+            "surface": "search",
+        },
+    ).json()["decision"]
+    pending = client.get("/v1/transparency/statements/pending", headers=auth).json()
+    assert searched["id"] not in [s["puid"] for s in pending["statements"]]
+    assert searched["id"] not in pending["nothing_to_report"]
+    report = client.get("/v1/transparency/report", headers=auth, params={"period": "2026"})
+    assert report.json()["sections"]["own_initiative"]["total"] == 0

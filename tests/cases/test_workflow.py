@@ -28,6 +28,7 @@ from haven.content.errors import UnknownContent
 from haven.content.models import TextSubmission
 from haven.content.service import submit_text
 from haven.decisions.models import Automation, Source
+from haven.decisions.statements import appeal_until
 from haven.jobs.queue import HueyQueue
 from haven.store.transactions import SqlStore
 
@@ -295,7 +296,7 @@ def test_appeals_close_after_six_months(
     store: SqlStore, job_queue: HueyQueue, clock: FixedClock
 ) -> None:
     content_id = _decided(store, job_queue)
-    clock.advance(service.APPEAL_WINDOW + timedelta(seconds=1))
+    clock.advance(appeal_until(clock.now()) - clock.now() + timedelta(seconds=1))
     with pytest.raises(InvalidAppeal, match="six months"):
         service.appeal(
             store,

@@ -35,9 +35,24 @@ from haven.transparency.records import (
     Suspension,
     SuspensionReason,
 )
-from haven.transparency.report import restrictions
 
 PLATFORM = "clips"
+# What restricts a recipient's content (DSA Art. 17), written here on its own so the expected
+# figures do not come from the code under test.
+RESTRICTING = {
+    "remove",
+    "hold_for_review",
+    "age_restrict",
+    "not_recommended",
+    "warning_screen",
+    "unverified_label",
+}
+
+
+def restricts(decision: Decision) -> bool:
+    return any(t["name"] in RESTRICTING for t in decision.treatments)
+
+
 ALICE = Reviewer("moderator:alice", Role.MODERATOR)
 BOB = Reviewer("moderator:bob", Role.MODERATOR)
 BENIGN = [
@@ -80,7 +95,7 @@ class Tally:
 
     @property
     def own_initiative_restrictions(self) -> int:
-        return sum(1 for d in self.automated if restrictions(d))
+        return sum(1 for d in self.automated if restricts(d))
 
     @property
     def median_notice_hours(self) -> float:
@@ -116,7 +131,7 @@ def generate_month(
         )
         tally.contents += 1
         tally.automated.append(checked.decision)
-        if not restrictions(checked.decision) and checked.decision.outcome == "allow":
+        if not restricts(checked.decision) and checked.decision.outcome == "allow":
             benign.append(checked.content.id)
 
     for day in range(28):

@@ -178,7 +178,7 @@ SOURCE = {
     "SOURCE_VOLUNTARY",
 }
 AUTOMATED_DECISION = {f"AUTOMATED_DECISION_{v}" for v in ["FULLY", "PARTIALLY", "NOT_AUTOMATED"]}
-PUID = re.compile(r"^[a-zA-Z0-9-_]+$")
+PUID = re.compile(r"[a-zA-Z0-9_-]+")  # the real rule's /D: no trailing newline
 BATCH_MAX = 100
 
 
@@ -304,7 +304,7 @@ def rules_broken(s: dict[str, Any]) -> dict[str, list[str]]:
     if s.get("automated_decision") not in AUTOMATED_DECISION:
         fail("automated_decision", "is required and must be valid")
     puid = s.get("puid")
-    if not isinstance(puid, str) or not puid or len(puid) > 500 or not PUID.match(puid):
+    if not isinstance(puid, str) or not puid or len(puid) > 500 or not PUID.fullmatch(puid):
         fail("puid", "is required: at most 500 letters, digits, - and _")
     return errors
 
@@ -315,6 +315,7 @@ class Faults:
 
     statuses: list[int] = field(default_factory=list)  # answer these before handling
     store_then_fail: int = 0  # store the batch but answer 503 (an answer lost on the way)
+    poison: str | None = None  # a puid whose presence in a call makes the server answer 500
     retry_after: str | None = None
 
 
@@ -420,6 +421,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(400, {"message": "not JSON"})
             return
         database = self.server.database
+        statements = body.get("statements") if isinstance(body, dict) else None
+        if database.faults.poison and any(
+            isinstance(x, dict) and x.get("puid") == database.faults.poison
+            for x in statements or []
+        ):
+            self._answer(500, {"message": "Server Error"})
+            return
         with database.lock:
             status, answer = database.store_batch(body)
             if status == 201 and database.faults.store_then_fail:

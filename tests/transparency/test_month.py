@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from tests.transparency import tdb_server
-from tests.transparency.activity import PLATFORM, Tally, generate_month
+from tests.transparency.activity import PLATFORM, Tally, generate_month, restricts
 
 from haven.access.roles import Reviewer, Role
 from haven.cases import service as cases
@@ -34,7 +34,6 @@ from haven.store.transactions import SqlStore
 from haven.transparency import service as transparency
 from haven.transparency.periods import parse_period
 from haven.transparency.render import to_csv, to_html
-from haven.transparency.report import restrictions
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "transparency"
 TOKEN = "tdb-token-month"
@@ -51,7 +50,12 @@ def month(runtime: Runtime) -> Iterator[tuple[SqlStore, Tally, Decision]]:
         store,
         runtime.analyser,
         platform=PLATFORM,
-        submission=TextSubmission("you are a worthless idiot", "comment", author_id="user-j"),
+        # Held for review: a restriction, which a June report must not count.
+        submission=TextSubmission(
+            "buy followers now cheap click my link http://spam.example",
+            "comment",
+            author_id="user-j",
+        ),
         actor="key:clips",
     )
     yield store, tally, july.decision
@@ -131,6 +135,21 @@ def test_the_report_of_a_generated_month(
     assert s["suspensions"]["manifestly_unfounded_notices"] == 1
     assert s["active_recipients"]["average_monthly"] == tally.recipients
 
+    # Work done in July on June's pending notices does not rewrite June's report.
+    with store.transaction(write=False) as tx:
+        pending = [c.content_id for c in tx.cases.open_in() if c.report_ids]
+    assert pending
+    alice = Reviewer("moderator:alice", Role.MODERATOR)
+    for content_id in pending:
+        cases.claim(store, alice, content_id)
+        cases.decide(
+            store, alice, content_id, ReviewDecision("remove", "Late answer.", ground_reference="r")
+        )
+    again = transparency.transparency_report(
+        store, platform=PLATFORM, period=parse_period("2026-06")
+    )
+    assert again["sections"] == s
+
     # The half year through the command: June's figures, five months without a recipient count.
     out = tmp_path / "report"
     result = _cli(
@@ -155,6 +174,9 @@ def test_the_report_of_a_generated_month(
         "2026-04",
         "2026-05",
     ]
+    # Five months without a figure: no six-month average, only the partial one, said so.
+    assert half["sections"]["active_recipients"]["average_monthly"] is None
+    assert half["sections"]["active_recipients"]["average_of_reported_months"] == tally.recipients
     with Path(written["csv"]).open() as table:
         rows = list(csv.DictReader(table))
     assert {
@@ -170,7 +192,9 @@ def test_the_report_of_a_generated_month(
     headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
     assert len(headings) == 8 and headings[1].startswith("2. Notices")
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg rect")) >= 8
-    assert "30 notices, 6 from trusted flaggers" in browser.find_element(By.TAG_NAME, "body").text
+    page_text = browser.find_element(By.TAG_NAME, "body").text
+    assert "30 notices, 6 from trusted flaggers" in page_text
+    assert "No average for the period: 5 of its months have no figure" in page_text
     folder = ARTIFACTS / request.node.name.replace("[", "-").rstrip("]")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -194,8 +218,14 @@ def test_the_month_s_statements_are_accepted_in_full_and_only_once(
     # One statement per restricting decision: the machine's, the moderators' removals and
     # the appeal decisions that restrict (none: reversals restore the content).
     restricting = tally.own_initiative_restrictions + tally.removed_by_notice
-    assert len(body) == restricting + (1 if restrictions(july) else 0)  # July's is due too
-    assert {s["source_type"] for s in body} == {"SOURCE_VOLUNTARY", "SOURCE_ARTICLE_16"}
+    assert len(body) == restricting + (1 if restricts(july) else 0)  # July's is due too
+    assert {s["source_type"] for s in body} == {
+        "SOURCE_VOLUNTARY",
+        "SOURCE_ARTICLE_16",
+        "SOURCE_TRUSTED_FLAGGER",  # every fifth notice came from a trusted flagger
+    }
+    # The public facts come from the record, never a moderator's own words.
+    assert not any("insults another user by name" in s["decision_facts"] for s in body)
     assert all(tdb_server.rules_broken(s) == {} for s in body)
 
     server, url = tdb_server.start(TOKEN)
@@ -262,7 +292,7 @@ def test_an_invalid_statement_is_never_sent_and_the_reason_is_shown(
         ReviewDecision(
             "remove",
             "Reported by mail from ana.lima@example.org about her daughter.",
-            ground_reference="terms:harassment",
+            ground_reference="terms:harassment (ana.lima@example.org)",
         ),
     )
     server, url = tdb_server.start(TOKEN)
@@ -300,6 +330,7 @@ def test_a_period_without_activity_gives_an_empty_but_valid_report(
     assert s["active_recipients"] == {
         "months": [],
         "average_monthly": None,
+        "average_of_reported_months": None,
         "months_missing": ["2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12"],
     }
     assert "Nothing to show for this period." in to_html(report)
@@ -321,3 +352,37 @@ def test_a_bad_period_is_a_clear_error(runtime: Runtime, tmp_path: Path, period:
     )
     assert result.exit_code == 2 and "period" in result.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_bad_command_line_input_is_a_clear_error(runtime: Runtime, tmp_path: Path) -> None:
+    bad_platform = _cli(
+        runtime,
+        "report",
+        "transparency",
+        "--platform",
+        "../x",
+        "--period",
+        "2026H1",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert bad_platform.exit_code == 2 and "platform" in bad_platform.stderr
+    assert not (tmp_path / "out").exists()
+    nowhere = _cli(
+        runtime,
+        "statements",
+        "export",
+        "--platform",
+        PLATFORM,
+        "--dry-run",
+        "--out",
+        str(tmp_path / "missing" / "x.json"),
+    )
+    assert nowhere.exit_code == 2 and "cannot write" in nowhere.stderr
+    no_dry_run = _cli(runtime, "statements", "export", "--platform", PLATFORM)
+    assert no_dry_run.exit_code == 2 and "--dry-run" in no_dry_run.stderr
+    env = {"HAVEN_TRANSPARENCY_DATABASE_TOKEN": TOKEN}
+    bad_puid = _cli(runtime, "statements", "check", "a/../x", env=env)
+    assert bad_puid.exit_code == 1 and "not a puid" in bad_puid.stderr
+    no_token = _cli(runtime, "statements", "submit", "--platform", PLATFORM)
+    assert no_token.exit_code == 1 and "token" in no_token.stderr

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from haven.decisions.models import Automation, Decision, Ground, Source
-from haven.transparency.schema import validate
+from haven.transparency.schema import EEA, validate
 from haven.transparency.statements import InvalidStatement, NothingToReport, statement
 
 MADE = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -69,7 +69,7 @@ def test_illegal_content_labels_demotion_and_scope() -> None:
         ground_reference="Article 130 StGB",
         treatments=[
             {"name": "not_recommended", "rule": "r", "reason": "x", "params": {}},
-            {"name": "info_banner", "rule": "r", "reason": "y", "params": {}},
+            {"name": "unverified_label", "rule": "r", "reason": "y", "params": {}},
         ],
         territorial_scope=("DE", "US"),
         source=Source.NOTICE,
@@ -88,6 +88,36 @@ def test_illegal_content_labels_demotion_and_scope() -> None:
     assert sor["end_date_visibility_restriction"] == "2027-01-01"
 
 
+def test_topic_banners_and_photosensitivity_warnings_are_no_restriction() -> None:
+    for name in ("info_banner", "photosensitivity_warning"):
+        with pytest.raises(NothingToReport):
+            _sor(_decision(treatments=[{"name": name, "rule": "r", "reason": "", "params": {}}]))
+
+
+def test_eu_and_el_scopes_are_understood() -> None:
+    assert len(_sor(_decision(territorial_scope=("EU",)))["territorial_scope"]) == 27
+    assert _sor(_decision(territorial_scope=("EL",)))["territorial_scope"] == ["GR"]
+    assert _sor(_decision(territorial_scope=("DE", "EU")))["territorial_scope"] == [
+        code for code in EEA if code not in ("IS", "LI", "NO")
+    ]
+
+
+def test_the_public_facts_never_carry_a_moderator_s_words() -> None:
+    sor = _sor(_decision(explanation="Ana Lima from Graz told us her daughter was insulted."))
+    assert "Ana" not in sor["decision_facts"] and "Graz" not in sor["decision_facts"]
+    assert "Harm categories:" in sor["decision_facts"]
+    assert "Ana" not in sor["incompatible_content_explanation"]
+
+
+def test_optional_fields_the_database_would_refuse_are_left_out() -> None:
+    far = _sor(_decision(ends_at=datetime(2040, 1, 1, tzinfo=UTC)))
+    assert "end_date_visibility_restriction" not in far  # after 2038-01-01: indefinite
+    unknown = statement(
+        _decision(), content_kind="text", content_language="zz", content_date="2026-03-01"
+    )
+    assert "content_language" not in unknown
+
+
 def test_no_statement_for_nothing_restricted_or_outside_the_eea() -> None:
     with pytest.raises(NothingToReport):
         _sor(_decision(treatments=[{"name": "captions", "rule": "r", "reason": "", "params": {}}]))
@@ -95,15 +125,15 @@ def test_no_statement_for_nothing_restricted_or_outside_the_eea() -> None:
         _sor(_decision(territorial_scope=("US", "BR")))
 
 
-def test_a_photosensitivity_label_has_no_harm_category() -> None:
+def test_a_restriction_without_a_harm_category_is_an_other_violation() -> None:
     sor = _sor(
         _decision(
             categories={},
             treatments=[
                 {
-                    "name": "photosensitivity_warning",
-                    "rule": "photosensitivity-hazard",
-                    "reason": "flashes",
+                    "name": "warning_screen",
+                    "rule": "review:warning_screen",
+                    "reason": "graphic",
                     "params": {},
                 }
             ],
@@ -117,10 +147,18 @@ def test_a_photosensitivity_label_has_no_harm_category() -> None:
     assert validate(sor) == []
 
 
-def test_personal_data_in_the_facts_stops_the_statement() -> None:
-    for facts in ("Posted by ana@example.org", "Targets @someuser", "Call +49 170 1234567"):
+def test_personal_data_in_the_rule_cited_stops_the_statement() -> None:
+    for rule in ("rules#3 per ana@example.org", "rules#3 @someuser", "call +49 170 1234567"):
         with pytest.raises(InvalidStatement, match="personal data"):
-            _sor(_decision(explanation=facts))
+            _sor(_decision(ground_reference=rule))
+    # Dates, law references and long ids are not phone numbers.
+    for rule in (
+        "Posted 2026-11-19",
+        "StGB 31.12.2025",
+        "Section 5 (1) (2) 2019",
+        "e 123456789012",
+    ):
+        assert _sor(_decision(ground_reference=rule))["incompatible_content_ground"] == rule
 
 
 def _good() -> dict[str, Any]:

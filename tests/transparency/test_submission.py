@@ -194,3 +194,32 @@ def test_a_puid_twice_in_one_submission_is_refused_before_sending(tdb) -> None: 
         outcome = c.submit([statement("dup"), statement("dup")])
     assert not outcome.accepted and "appears 2 times" in outcome.refused["dup"][0]
     assert database.calls == []
+
+
+def test_a_statement_the_database_refuses_is_taken_out_and_the_rest_resent(tdb) -> None:  # type: ignore[no-untyped-def]
+    database, url = tdb
+    # Haven's validator lets a one-letter host through; the database's URL rule does not.
+    odd = statement("odd-1", decision_ground_reference_url="http://x")
+    with client(url) as c:
+        outcome = c.submit([statement("fine-1"), odd, statement("fine-2")])
+    assert set(outcome.accepted) == {"fine-1", "fine-2"}
+    assert "decision_ground_reference_url" in " ".join(outcome.refused["odd-1"])
+    assert sorted(database.stored) == ["fine-1", "fine-2"] and outcome.calls == 2
+
+
+def test_a_redirect_elsewhere_is_not_an_existing_statement(tdb) -> None:  # type: ignore[no-untyped-def]
+    _, url = tdb
+    with client(url) as c, pytest.raises(SubmissionFailed, match="not a puid"):
+        c.exists("a/../x?y")
+    with pytest.raises(SubmissionFailed, match="not a URL"):
+        TransparencyDatabaseClient("transparency.example", TOKEN)
+
+
+def test_a_statement_that_breaks_the_server_is_isolated_and_the_rest_go(tdb) -> None:  # type: ignore[no-untyped-def]
+    database, url = tdb
+    database.faults.poison = "p-37"
+    waits: list[float] = []
+    with client(url, waits, retry=RetryPolicy(attempts=2)) as c:
+        outcome = c.submit([statement(f"p-{i}") for i in range(100)])
+    assert set(outcome.refused) == {"p-37"} and "HTTP 500" in outcome.refused["p-37"][0]
+    assert len(outcome.accepted) == 99 and len(database.stored) == 99

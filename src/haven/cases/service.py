@@ -34,11 +34,11 @@ from haven.cases.models import (
 )
 from haven.cases.queues import ESCALATIONS_QUEUE, priority_for, queue_for
 from haven.decisions.models import Automation, Decision, Ground, Source
+from haven.decisions.statements import appeal_until
 from haven.decisions.webhooks import schedule_webhook
 from haven.taxonomy import CATEGORY_IDS
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
-APPEAL_WINDOW = timedelta(days=183)  # DSA Art. 20(1): at least six months
 CSAM_CATEGORY = "child_sexual_exploitation_grooming"
 MAX_EXPLANATION = 5000
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}")
@@ -391,7 +391,7 @@ def appeal(
                 "there is no decision on this content to appeal", field="content_id"
             )
         now = store.clock.now()
-        if now - decision.made_at > APPEAL_WINDOW:
+        if now > appeal_until(decision.made_at):  # DSA Art. 20(1): at least six months
             raise InvalidAppeal(
                 "the six months for an appeal against this decision have passed", field="content_id"
             )

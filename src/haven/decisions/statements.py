@@ -10,7 +10,9 @@ named (Art. 17(3)(b): only where strictly necessary, which a pseudonymous servic
 
 from __future__ import annotations
 
-from datetime import timedelta
+import calendar
+import re
+from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -21,7 +23,17 @@ from haven.decisions.errors import NoStatement
 from haven.decisions.models import Decision
 from haven.errors import HavenError
 
-APPEAL_WINDOW = timedelta(days=183)
+
+def appeal_until(decided_at: datetime) -> datetime:
+    """The end of the window for an internal complaint: DSA Art. 20(1) gives at least six
+    months from when the user is told (at the decision), so six calendar months and one day
+    more (31 March gives 1 October: the 30th of September would be short)."""
+    month = decided_at.month + 6
+    year, month = decided_at.year + (month - 1) // 12, (month - 1) % 12 + 1
+    day = min(decided_at.day, calendar.monthrange(year, month)[1])
+    return decided_at.replace(year=year, month=month, day=day) + timedelta(days=1)
+
+
 # Treatments that restrict what others can see, and the kind of restriction each is.
 RESTRICTIONS = {
     "remove": "removal",
@@ -29,6 +41,7 @@ RESTRICTIONS = {
     "warning_screen": "visibility",
     "not_recommended": "visibility",
     "hold_for_review": "visibility",
+    "unverified_label": "visibility",
 }
 DEFAULT_LANGUAGE = "en"
 TEXTS_FILE = "statement_texts.yaml"
@@ -74,10 +87,9 @@ def pick_language(*wanted: str | None) -> str:
             tag, _, params = part.strip().partition(";")
             weight = 1.0
             if params.strip().startswith("q="):
-                try:
-                    weight = float(params.strip()[2:])
-                except ValueError:
-                    weight = 0.0
+                # RFC 9110 §12.4.2: 0 to 1, at most three decimals; anything else refuses.
+                value = params.strip()[2:]
+                weight = float(value) if re.fullmatch(r"0(\.\d{0,3})?|1(\.0{0,3})?", value) else 0.0
             ranked.append((-weight, position, tag.strip().lower().split("-")[0]))
         for weight, _, code in sorted(ranked):
             if weight < 0 and code in available:
@@ -139,7 +151,7 @@ def statement_of_reasons(
         "redress": {
             "internal_complaint": {
                 "article": "DSA Art. 20",
-                "until": (decision.made_at + APPEAL_WINDOW).isoformat(),
+                "until": appeal_until(decision.made_at).isoformat(),
                 "how": redress["internal_complaint"],
             },
             "out_of_court_dispute_settlement": {

@@ -71,22 +71,41 @@ class SqlTransparency:
         not_settled = StatementSubmissionRow.puid.is_(None)
         if retry_refused:
             not_settled = or_(not_settled, StatementSubmissionRow.state == "refused")
+        # A notice from a trusted flagger (Art. 22) received before the decision was made.
+        flagged = (
+            select(ReportRow.id)
+            .where(
+                ReportRow.content_id == DecisionRow.content_id,
+                ReportRow.reporter_kind == "trusted_flagger",
+                ReportRow.received_at <= DecisionRow.made_at,
+            )
+            .exists()
+        )
         rows = self._session.execute(
-            select(DecisionRow, ContentRow.kind, ContentRow.language, ContentRow.submitted_at)
+            select(
+                DecisionRow, ContentRow.kind, ContentRow.language, ContentRow.submitted_at, flagged
+            )
             .join(ContentRow, ContentRow.id == DecisionRow.content_id)
             .outerjoin(StatementSubmissionRow, StatementSubmissionRow.puid == DecisionRow.id)
-            .where(ContentRow.platform == platform, not_settled)
+            # A search query is not content anyone hosts: an intervention on it restricts no
+            # recipient's information (Art. 17), so it has no statement.
+            .where(ContentRow.platform == platform, ContentRow.surface != "search", not_settled)
             .order_by(DecisionRow.made_at, DecisionRow.id)
             .limit(limit)
         ).all()
         return [
-            (_decision(row), ContentFacts(kind, language, submitted_at))
-            for row, kind, language, submitted_at in rows
+            (_decision(row), ContentFacts(kind, language, submitted_at, bool(trusted)))
+            for row, kind, language, submitted_at, trusted in rows
         ]
 
     def record_submission(
         self, puid: str, *, state: str, at: datetime, tdb_uuid: str | None, detail: str | None
     ) -> None:
+        settled = self._session.execute(
+            select(_SUBMISSIONS.c.state).where(_SUBMISSIONS.c.puid == puid)
+        ).scalar()
+        if settled == "accepted":  # a concurrent run's "already there" keeps the known uuid
+            return
         self._session.execute(delete(_SUBMISSIONS).where(_SUBMISSIONS.c.puid == puid))
         self._session.execute(
             insert(_SUBMISSIONS).values(
@@ -191,7 +210,12 @@ class SqlTransparency:
             for row in self._session.scalars(
                 select(DecisionRow)
                 .join(ContentRow, ContentRow.id == DecisionRow.content_id)
-                .where(of_platform, DecisionRow.made_at >= start, DecisionRow.made_at < end)
+                .where(
+                    of_platform,
+                    ContentRow.surface != "search",  # searches are no hosted content
+                    DecisionRow.made_at >= start,
+                    DecisionRow.made_at < end,
+                )
                 .order_by(DecisionRow.made_at)
             )
         ]
@@ -222,15 +246,26 @@ class SqlTransparency:
         history = self._decisions_of(
             [r.content_id for r in reports] + [a.content_id for a in appeals]
         )
+        # As things stood at the end of the period, so a past period's report does not change
+        # when later work is done. A notice is answered by the first decision a person took on
+        # its content after it arrived (notices go to people; an automated analysis that
+        # happens to finish meanwhile is no answer).
         notices = []
         for content_id, harm, kind, received_at in reports:
             answer = next(
-                (d for d in history.get(content_id, []) if d.made_at >= received_at), None
+                (
+                    d
+                    for d in history.get(content_id, [])
+                    if received_at <= d.made_at < end and d.decided_by != "system"
+                ),
+                None,
             )
             notices.append(NoticeFacts(harm, kind, received_at, answer))
         complaints = []
         for content_id, decision_id, kind, received_at, decided_at, status in appeals:
             contested = next(d for d in history[content_id] if d.id == decision_id)
+            if decided_at is not None and decided_at >= end:
+                decided_at, status = None, "open"
             complaints.append(ComplaintFacts(kind, received_at, decided_at, status, contested))
         orders = [
             _order(row)

@@ -12,8 +12,8 @@ from enum import StrEnum
 from haven.errors import InputError
 from haven.transparency.schema import CATEGORY, EEA
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-REFERENCE = re.compile(r"^[\w ./:#()-]{1,200}$")
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+REFERENCE = re.compile(r"[\w ./:#()-]{1,200}")
 
 
 class InvalidRecord(InputError):
@@ -81,7 +81,7 @@ def check_order(order: Order) -> Order:
         raise _bad(f"category {order.category!r} is not a STATEMENT_CATEGORY_* value", "category")
     if not order.authority.strip() or len(order.authority) > 200:
         raise _bad("authority must be 1-200 characters", "authority")
-    if not REFERENCE.match(order.reference):
+    if not REFERENCE.fullmatch(order.reference):
         raise _bad("reference must be 1-200 letters, digits or . / : # ( ) -", "reference")
     for name in ("acknowledged_at", "effect_at"):
         at = getattr(order, name)
@@ -103,7 +103,7 @@ def check_suspension(suspension: Suspension) -> Suspension:
 
 
 def check_active_recipients(figure: ActiveRecipients) -> ActiveRecipients:
-    if not MONTH.match(figure.month):
+    if not MONTH.fullmatch(figure.month):
         raise _bad(f"month {figure.month!r} is not YYYY-MM", "month")
     if not 0 <= figure.recipients <= 10**12:
         raise _bad("recipients must be between 0 and 10^12", "recipients")

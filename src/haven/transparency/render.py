@@ -86,6 +86,13 @@ def _rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                 add("automated_means", metric, value, dim=row["automation"])
     recipients = s["active_recipients"]
     add("active_recipients", "average_monthly", recipients["average_monthly"])
+    add(
+        "active_recipients",
+        "average_of_reported_months",
+        recipients["average_of_reported_months"],
+    )
+    for month in recipients["months_missing"]:
+        add("active_recipients", "missing", "true", dim=month)
     for row in recipients["months"]:
         add("active_recipients", "recipients", row["recipients"], dim=row["month"])
     return out

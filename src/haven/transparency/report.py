@@ -138,7 +138,8 @@ def _notices(notices: list[NoticeFacts]) -> dict[str, Any]:
             row["action_illegal_content"] += 1
         else:
             row["action_terms_and_conditions"] += 1
-        row["handled_by_automated_means"] += answer.automation is Automation.FULLY
+        # Art. 15(1)(b): processed using automated means, in detection or in the decision.
+        row["handled_by_automated_means"] += answer.automation is not Automation.NOT_AUTOMATED
     by_category = []
     for cat in sorted(rows):
         by_category.append({**rows[cat], "median_hours_to_act": _median(times.get(cat, []))})
@@ -229,7 +230,10 @@ def _automated_means(decisions: list[Decision], complaints: list[ComplaintFacts]
                 "appeals_decided": len(decided),
                 "reversed": reversed_,
                 "reversal_rate": round(reversed_ / len(decided), 4) if decided else None,
-                "reversed_share_of_decisions": round(reversed_ / len(made), 4) if made else None,
+                # No decided appeal is no evidence either way, not "0 % wrong".
+                "reversed_share_of_decisions": (
+                    round(reversed_ / len(made), 4) if made and decided else None
+                ),
             }
         )
     return {
@@ -264,7 +268,16 @@ def _active_recipients(period: Period, figures: list[ActiveRecipients]) -> dict[
         "months": [
             {"month": f.month, "recipients": f.recipients, "method": f.method} for f in known
         ],
-        "average_monthly": round(sum(f.recipients for f in known) / len(known)) if known else None,
+        # Art. 24(2) asks for the average over the period's months: with a month missing there
+        # is no such average, and a partial one is given as such, not passed off as it.
+        "average_monthly": (
+            round(sum(f.recipients for f in known) / len(known))
+            if known and len(known) == len(months)
+            else None
+        ),
+        "average_of_reported_months": (
+            round(sum(f.recipients for f in known) / len(known)) if known else None
+        ),
         "months_missing": [m for m in months if m not in by_month],
     }
 

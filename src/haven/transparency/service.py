@@ -40,6 +40,7 @@ class ContentFacts:
     kind: str
     language: str
     submitted_at: datetime
+    trusted_flagger: bool = False  # a trusted flagger's notice came before the decision
 
 
 class TransparencyRepository(Protocol):
@@ -99,6 +100,7 @@ def prepare_statements(
                     content_kind=content.kind,
                     content_language=content.language,
                     content_date=content.submitted_at.date().isoformat(),
+                    trusted_flagger=content.trusted_flagger,
                 )
             )
         except NothingToReport:

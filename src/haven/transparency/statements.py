@@ -2,18 +2,21 @@
 
 What each Haven treatment restricts: removal (and a blocked comment) removes; a held comment
 is disabled until reviewed; an age restriction age-restricts; keeping content out of
-recommendations demotes; banners, labels and opt-in warning screens label it. The statement
-carries no personal data: no user ids, no names, no platform ids (``puid`` is Haven's decision
-id), and free text is checked for addresses, handles and phone numbers before it goes."""
+recommendations demotes; unverified-claim labels and opt-in warning screens label it. The
+statement carries no personal data: no user ids, no names, no platform ids (``puid`` is Haven's
+decision id); its facts are built from the decision's structured record, never a moderator's
+own words, and the rule cited is checked for addresses, handles and phone numbers."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from haven.decisions.models import Automation, Decision, Ground, Source
+from haven.decisions.statements import texts
 from haven.errors import HavenError, InputError
 from haven.taxonomy import UnknownCategory, category
-from haven.transparency.schema import EEA, validate
+from haven.transparency.schema import EEA, LANGUAGES, validate
 
 VISIBILITY_OF = {
     "remove": "DECISION_VISIBILITY_CONTENT_REMOVED",
@@ -21,10 +24,10 @@ VISIBILITY_OF = {
     "age_restrict": "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED",
     "not_recommended": "DECISION_VISIBILITY_CONTENT_DEMOTED",
     "warning_screen": "DECISION_VISIBILITY_CONTENT_LABELLED",
-    "info_banner": "DECISION_VISIBILITY_CONTENT_LABELLED",
     "unverified_label": "DECISION_VISIBILITY_CONTENT_LABELLED",
-    "photosensitivity_warning": "DECISION_VISIBILITY_CONTENT_LABELLED",
 }
+# Not restrictions under Art. 17: topic banners (a COVID-19 or election information hub) and
+# photosensitivity warnings (an accessibility aid) say nothing against the content.
 CONTENT_TYPE_OF = {
     "video": "CONTENT_TYPE_VIDEO",
     "image": "CONTENT_TYPE_IMAGE",
@@ -43,6 +46,9 @@ AUTOMATION_OF = {
 }
 
 
+LATEST_END = date(2038, 1, 1)
+
+
 class NothingToReport(HavenError):
     """The decision restricts nothing, or nowhere in the EU and EEA: no statement is due."""
 
@@ -55,10 +61,37 @@ class InvalidStatement(InputError):
     code = "invalid_statement"
 
 
+EU = [code for code in EEA if code not in ("IS", "LI", "NO")]
+# Codes people use that are not ISO 3166-1 alpha-2: the EU's own "EL" for Greece, and "EU".
+ALIASES = {"EL": ["GR"], "EU": EU}
+
+
 def _scope(regions: tuple[str, ...] | list[str]) -> list[str]:
     if "worldwide" in regions or "EEA" in regions:
         return list(EEA)
-    return [code for code in EEA if code in regions]
+    wanted = {code for region in regions for code in ALIASES.get(region, [region])}
+    return [code for code in EEA if code in wanted]
+
+
+def _facts(decision: Decision, names: list[str], source_type: str) -> str:
+    """The facts for the public database, built from the decision's structured record only:
+    a moderator's own words stay in the statement to the user (they may name people)."""
+    english = texts()["en"]
+    measures = [english["measures"][n] for n in names if n in english["measures"]]
+    source = (
+        "We acted on a notice from a trusted flagger."
+        if source_type == "SOURCE_TRUSTED_FLAGGER"
+        else english["source"][decision.source.value]
+    )
+    harms = [harm.replace("_", " ") for harm in sorted(decision.categories)] or ["unspecified"]
+    return " ".join(
+        [
+            *dict.fromkeys(measures),
+            source,
+            english["automation"][decision.automation.value],
+            f"Harm categories: {', '.join(harms)}.",
+        ]
+    )
 
 
 def _category(decision: Decision) -> tuple[str, list[str]]:
@@ -73,10 +106,16 @@ def _category(decision: Decision) -> tuple[str, list[str]]:
 
 
 def statement(
-    decision: Decision, *, content_kind: str, content_language: str, content_date: str
+    decision: Decision,
+    *,
+    content_kind: str,
+    content_language: str,
+    content_date: str,
+    trusted_flagger: bool = False,
 ) -> dict[str, Any]:
     """The statement of reasons for ``decision``, validated; ``NothingToReport`` when none is
-    due, ``InvalidStatement`` (with every problem) when the facts break a rule."""
+    due, ``InvalidStatement`` (with every problem) when the facts break a rule.
+    ``trusted_flagger``: a notice from a trusted flagger (Art. 22) led to the decision."""
     names = [t["name"] for t in decision.treatments]
     visibility = sorted({VISIBILITY_OF[n] for n in names if n in VISIBILITY_OF})
     if not visibility:
@@ -85,9 +124,10 @@ def statement(
     if not scope:
         raise NothingToReport(f"decision {decision.id} applies nowhere in the EU or EEA")
     dsa_category, keywords = _category(decision)
-    facts = decision.explanation or " ".join(
-        dict.fromkeys(t["reason"] for t in decision.treatments if t["reason"])
-    )
+    source_type = SOURCE_OF[decision.source]
+    if source_type == "SOURCE_ARTICLE_16" and trusted_flagger:
+        source_type = "SOURCE_TRUSTED_FLAGGER"
+    facts = _facts(decision, names, source_type)
     reference = decision.ground_reference or ", ".join(
         dict.fromkeys(t["rule"] for t in decision.treatments)
     )
@@ -105,7 +145,7 @@ def statement(
         "content_date": content_date,
         "application_date": decision.made_at.date().isoformat(),
         "decision_facts": facts[:5000],
-        "source_type": SOURCE_OF[decision.source],
+        "source_type": source_type,
         "automated_detection": "Yes" if decision.automated_detection else "No",
         "automated_decision": AUTOMATION_OF[decision.automation],
         "puid": decision.id,
@@ -120,10 +160,11 @@ def statement(
     else:
         out["incompatible_content_ground"] = reference[:500]
         out["incompatible_content_explanation"] = facts[:2000]
-    if decision.ends_at is not None:
+    # The database takes end dates up to 2038-01-01; a later end is as good as indefinite.
+    if decision.ends_at is not None and decision.ends_at.date() <= LATEST_END:
         out["end_date_visibility_restriction"] = decision.ends_at.date().isoformat()
     language = content_language.split("-")[0].upper()
-    if len(language) == 2 and language.isalpha():
+    if language in LANGUAGES:  # optional: an unknown code is left out, not sent
         out["content_language"] = language
     problems = validate(out)
     if problems:

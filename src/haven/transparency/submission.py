@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from haven.errors import HavenError
-from haven.transparency.schema import validate
+from haven.transparency.schema import PUID, validate
 
 BATCH_LIMIT = 100  # the database's documented maximum per call
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
@@ -33,6 +33,13 @@ class SubmissionFailed(HavenError):
     """The database could not be reached, or answered in a way that stores nothing."""
 
     code = "transparency_database_failed"
+
+
+class CallRefused(SubmissionFailed):
+    """The database answered, and stored nothing, for a reason that may lie in what was sent
+    (a 413, a 500 a statement causes, a 422 that names none): the batch is split to find it."""
+
+    code = "transparency_database_refused_call"
 
 
 class TokenRefused(SubmissionFailed):
@@ -79,6 +86,8 @@ class TransparencyDatabaseClient:
     ) -> None:
         if not token:
             raise TokenRefused("no token for the Transparency Database is configured")
+        if not base_url.startswith(("https://", "http://")):
+            raise SubmissionFailed(f"the Transparency Database address {base_url!r} is not a URL")
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"),
             timeout=timeout,
@@ -103,8 +112,14 @@ class TransparencyDatabaseClient:
 
     def exists(self, puid: str) -> bool:
         """Whether the database already holds a statement with ``puid`` (302 yes, 404 no)."""
+        if not PUID.fullmatch(puid):
+            raise SubmissionFailed(f"{puid!r} is not a puid (letters, digits, - and _)")
         response = self._call("GET", f"/api/v1/statement/existing-puid/{puid}")
-        if response.status_code == 302:
+        # 302 to the statement itself: a redirect elsewhere (http to https, a login page) is a
+        # misconfigured address, not an answer.
+        if response.status_code == 302 and "/api/v1/statement/" in response.headers.get(
+            "Location", ""
+        ):
             return True
         if response.status_code == 404:
             return False
@@ -127,7 +142,22 @@ class TransparencyDatabaseClient:
                 continue
             valid.append(statement)
         for start in range(0, len(valid), BATCH_LIMIT):
-            outcome.merge(self._submit_batch(valid[start : start + BATCH_LIMIT]))
+            outcome.merge(self._submit_isolating(valid[start : start + BATCH_LIMIT]))
+        return outcome
+
+    def _submit_isolating(self, batch: list[dict[str, Any]]) -> SubmissionOutcome:
+        """One batch; if the database refuses it without naming a statement, the halves are
+        sent apart until the statement that causes it stands alone (then refused, with the
+        answer as its reason), so one bad statement never holds up the others."""
+        try:
+            return self._submit_batch(batch)
+        except CallRefused as refused:
+            if len(batch) == 1:
+                return SubmissionOutcome(refused={batch[0]["puid"]: [str(refused)]})
+        outcome = SubmissionOutcome()
+        middle = len(batch) // 2
+        for half in (batch[:middle], batch[middle:]):
+            outcome.merge(self._submit_isolating(half))
         return outcome
 
     def _submit_batch(self, batch: list[dict[str, Any]]) -> SubmissionOutcome:
@@ -137,17 +167,22 @@ class TransparencyDatabaseClient:
             response = self._call("POST", "/api/v1/statements", json={"statements": pending})
             outcome.calls += 1
             if response.status_code == 201:
+                sent = {s["puid"] for s in pending}
                 for stored in _json(response).get("statements", []):
-                    outcome.accepted[str(stored.get("puid"))] = str(stored.get("uuid", ""))
+                    if isinstance(stored, dict) and stored.get("puid") in sent:
+                        outcome.accepted[stored["puid"]] = str(stored.get("uuid", ""))
+                # All or nothing: a 201 stored the whole call, even if its echo was short.
+                for puid in sent - set(outcome.accepted):
+                    outcome.accepted[puid] = ""
                 return outcome
             if response.status_code != 422:
-                raise SubmissionFailed(
+                raise CallRefused(
                     f"the database answered {response.status_code}: {response.text[:300]}"
                 )
             errors = _json(response).get("errors") or {}
             named = self._take_out_named(pending, errors, outcome)
             if not named:
-                raise SubmissionFailed(f"the database refused the call: {errors}")
+                raise CallRefused(f"the database refused the call: {errors}")
             pending = [s for s in pending if s["puid"] not in named]
         return outcome
 
@@ -180,6 +215,10 @@ class TransparencyDatabaseClient:
         for attempt in range(1, policy.attempts + 1):
             try:
                 response = self._http.request(method, path, **kwargs)
+            except httpx.InvalidURL as exc:
+                raise SubmissionFailed(
+                    f"the Transparency Database address is invalid: {exc}"
+                ) from None
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc}"
                 wait_hint = None
@@ -191,9 +230,9 @@ class TransparencyDatabaseClient:
                 problem = f"HTTP {response.status_code}"
                 wait_hint = _retry_after(response)
             if attempt == policy.attempts:
-                raise SubmissionFailed(
-                    f"the Transparency Database failed {attempt} times; last: {problem}"
-                )
+                # A 500 may come from what was sent; 429, 502-504 and lost connections do not.
+                failure = CallRefused if problem == "HTTP 500" else SubmissionFailed
+                raise failure(f"the Transparency Database failed {attempt} times; last: {problem}")
             backoff = min(policy.longest_wait, policy.first_wait * 2 ** (attempt - 1))
             self._sleep(wait_hint if wait_hint is not None else random.uniform(0, backoff))
         raise AssertionError("unreachable")
