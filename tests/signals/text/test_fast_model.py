@@ -55,3 +55,16 @@ def test_an_unwritable_data_directory_still_gets_a_model(
     monkeypatch.setenv("HAVEN_DATA_DIR", str(blocked))
     derived = fast_model(MODEL.locate(), MODEL_SHA256)
     assert derived.is_file() and not derived.is_relative_to(blocked)
+
+
+def test_a_text_gets_the_same_numbers_alone_or_with_others() -> None:
+    # The int8 model quantises each input as a whole: texts are run one at a time so that a
+    # text's scores never depend on what else was checked with it.
+    from haven.signals.text.embeddings import encode, forget_recent
+
+    forget_recent()
+    alone = encode([SENTENCES[0]])
+    forget_recent()
+    together = encode(["a much longer text " * 20, SENTENCES[0], "ok"])
+    assert np.array_equal(alone[0][0], together[0][1])
+    assert np.array_equal(alone[1][0], together[1][1])
