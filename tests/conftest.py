@@ -142,20 +142,32 @@ def redis_server() -> str:
     return "redis://127.0.0.1:6379/0"
 
 
-@pytest.fixture
-def runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    """Haven's running parts on a fresh database (both kinds) and an SQLite queue."""
+def make_runtime(
+    database_url: str, tmp_path: Path, clock: FixedClock | None = None, **environment: str
+) -> Runtime:
+    """Haven's running parts on ``database_url`` with an SQLite queue and data folder under
+    ``tmp_path``; ``environment`` adds settings (``HAVEN_SCAN_ANALYZERS="hashes"``)."""
     settings = load_settings(
         None,
         {
             "HAVEN_DATA_DIR": str(tmp_path / "data"),
             "HAVEN_DATABASE_URL": database_url,
             "HAVEN_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
-            "HAVEN_JOB_LEASE_SECONDS": "30",
-            "HAVEN_REAP_INTERVAL_SECONDS": "0.5",
+            **environment,
         },
     )
-    runtime = build_runtime(settings)
+    return build_runtime(settings, clock=clock)
+
+
+@pytest.fixture
+def runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
+    """Haven's running parts on a fresh database (both kinds) and an SQLite queue."""
+    runtime = make_runtime(
+        database_url,
+        tmp_path,
+        HAVEN_JOB_LEASE_SECONDS="30",
+        HAVEN_REAP_INTERVAL_SECONDS="0.5",
+    )
     yield runtime
     runtime.close()
 

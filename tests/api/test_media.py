@@ -11,28 +11,22 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+from tests.conftest import make_runtime
 
 from haven.access.service import create_key
 from haven.api.app import create_app
-from haven.runtime import Runtime, build_runtime
-from haven.settings import load_settings
+from haven.runtime import Runtime
 
 
 @pytest.fixture
 def media_runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    settings = load_settings(
-        None,
-        {
-            "HAVEN_DATA_DIR": str(tmp_path / "data"),
-            "HAVEN_DATABASE_URL": database_url,
-            "HAVEN_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
-            "HAVEN_MEDIA_DIR": str(tmp_path / "media"),
-            "HAVEN_MAX_UPLOAD_BYTES": "2000000",
-            # The photosensitivity and text analyzers; speech and OCR have their own tests.
-            "HAVEN_SCAN_ANALYZERS": "photosensitivity,text,claims",
-        },
+    runtime = make_runtime(
+        database_url,
+        tmp_path,
+        HAVEN_MEDIA_DIR=str(tmp_path / "media"),
+        HAVEN_MAX_UPLOAD_BYTES="2000000",
+        HAVEN_SCAN_ANALYZERS="photosensitivity,text,claims",
     )
-    runtime = build_runtime(settings)
     yield runtime
     runtime.close()
 

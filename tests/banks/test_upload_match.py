@@ -11,28 +11,23 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from tests.banks.test_banks import CHANGES, PHOTOS, _picture
+from tests.conftest import make_runtime
 
 from haven.access.service import create_key
 from haven.api.app import create_app
 from haven.banks import service
 from haven.banks.models import BankCategory
-from haven.runtime import Runtime, build_runtime
-from haven.settings import load_settings
+from haven.runtime import Runtime
 
 
 @pytest.fixture
 def hashing_runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    settings = load_settings(
-        None,
-        {
-            "HAVEN_DATA_DIR": str(tmp_path / "data"),
-            "HAVEN_DATABASE_URL": database_url,
-            "HAVEN_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
-            "HAVEN_MEDIA_DIR": str(tmp_path / "media"),
-            "HAVEN_SCAN_ANALYZERS": "hashes",
-        },
+    runtime = make_runtime(
+        database_url,
+        tmp_path,
+        HAVEN_MEDIA_DIR=str(tmp_path / "media"),
+        HAVEN_SCAN_ANALYZERS="hashes",
     )
-    runtime = build_runtime(settings)
     yield runtime
     runtime.close()
 

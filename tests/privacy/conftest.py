@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
+from tests.conftest import make_runtime
 
 from haven.access.roles import Reviewer, Role
 from haven.access.service import create_key
@@ -28,8 +29,7 @@ from haven.cases import service as cases
 from haven.clock import FixedClock
 from haven.jobs.worker import Worker
 from haven.media.synth import solid, write_video
-from haven.runtime import Runtime, build_runtime
-from haven.settings import load_settings
+from haven.runtime import Runtime
 
 PLATFORM = "clips"
 PERSON = "teen-5b2c9e"  # distinctive: a dump is searched for it
@@ -85,17 +85,13 @@ def _video(path: Path) -> Path:
 
 @pytest.fixture
 def privacy_runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    settings = load_settings(
-        None,
-        {
-            "HAVEN_DATA_DIR": str(tmp_path / "data"),
-            "HAVEN_DATABASE_URL": database_url,
-            "HAVEN_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
-            "HAVEN_MEDIA_DIR": str(tmp_path / "media"),
-            "HAVEN_SCAN_ANALYZERS": "photosensitivity,text,hashes",
-        },
+    runtime = make_runtime(
+        database_url,
+        tmp_path,
+        clock=FixedClock(NOW),
+        HAVEN_MEDIA_DIR=str(tmp_path / "media"),
+        HAVEN_SCAN_ANALYZERS="photosensitivity,text,hashes",
     )
-    runtime = build_runtime(settings, clock=FixedClock(NOW))
     yield runtime
     runtime.close()
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from haven.audit.chain import chain
 from haven.audit.models import AuditEntry, AuditEvent, ChainHead
 from haven.clock import Clock
+from haven.store.audit_rows import entry_of
 from haven.store.privacy import SqlPseudonyms
 from haven.store.tables import AuditEventRow, AuditHeadRow
 
@@ -89,17 +90,7 @@ class SqlAuditLog:
             page = min(PAGE, limit - returned) if limit is not None else PAGE
             rows = self._session.scalars(query.order_by(AuditEventRow.seq).limit(page)).all()
             for row in rows:
-                yield AuditEntry(
-                    row.seq,
-                    row.at,
-                    row.subject_type,
-                    row.subject_id,
-                    row.kind,
-                    row.actor,
-                    row.payload,
-                    row.prev_hash,
-                    row.hash,
-                )
+                yield entry_of(row)
             returned += len(rows)
             if len(rows) < page:
                 return

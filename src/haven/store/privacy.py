@@ -20,6 +20,7 @@ from haven.jobs.models import JobState
 from haven.privacy.interfaces import Purged
 from haven.privacy.models import ERASED_TEXT, Hold, Link, Wellbeing
 from haven.privacy.pseudonyms import Person, new_secret, pseudonym, pseudonymise, search_forms
+from haven.store.audit_rows import entry_of
 from haven.store.cases import SqlReports, _appeal
 from haven.store.tables import (
     AppealRow,
@@ -78,20 +79,6 @@ def _chunks(ids: Sequence[Any]) -> Iterator[list[Any]]:
     items = list(ids)
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
-
-
-def _entry(row: Any) -> AuditEntry:
-    return AuditEntry(
-        row.seq,
-        row.at,
-        row.subject_type,
-        row.subject_id,
-        row.kind,
-        row.actor,
-        row.payload,
-        row.prev_hash,
-        row.hash,
-    )
 
 
 def _row(row: Any, *skip: str) -> dict[str, Any]:
@@ -340,7 +327,7 @@ class SqlPrivacy:
         rows = self._session.execute(
             select(_EVENTS).where(_EVENTS.c.seq.in_(seqs)).order_by(_EVENTS.c.seq)
         )
-        return [_entry(r) for r in rows]
+        return [entry_of(r) for r in rows]
 
     def audit_about(self, subjects: Sequence[tuple[str, str]]) -> list[AuditEntry]:
         by_type: dict[str, list[str]] = {}
@@ -354,7 +341,7 @@ class SqlPrivacy:
                         _EVENTS.c.subject_type == subject_type, _EVENTS.c.subject_id.in_(chunk)
                     )
                 )
-                found.update((r.seq, _entry(r)) for r in rows)
+                found.update((r.seq, entry_of(r)) for r in rows)
         return [found[seq] for seq in sorted(found)]
 
     # --- erasure -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from haven.store.tables import (
     StatementSubmissionRow,
     SuspensionRow,
 )
+from haven.transparency.periods import Period
 from haven.transparency.records import (
     ActiveRecipients,
     Order,
@@ -295,7 +296,7 @@ class SqlTransparency:
                 )
             )
         ]
-        months = _months(start, end)
+        months = Period("", start, end).months()
         figures = [
             ActiveRecipients(row.platform, row.month, row.recipients, row.method)
             for row in self._session.scalars(
@@ -305,13 +306,3 @@ class SqlTransparency:
             )
         ]
         return PeriodFacts(notices, decisions, complaints, orders, suspensions, figures)
-
-
-def _months(start: datetime, end: datetime) -> list[str]:
-    out, year, month = [], start.year, start.month
-    while (year, month) < (end.year, end.month) or (
-        (year, month) == (end.year, end.month) and end.day > 1
-    ):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
