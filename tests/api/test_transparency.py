@@ -143,6 +143,17 @@ def test_orders_suspensions_and_recipients_reach_the_report(
             "ends_at",
         ),
         ("/v1/transparency/suspensions", {**SUSPENSION, "reason": "rudeness"}, "reason"),
+        # Found by the fuzzer: the calendar's first day with an offset overflowed into a 500.
+        (
+            "/v1/transparency/suspensions",
+            {**SUSPENSION, "warned_at": "0001-01-01T00:00:00+00:01"},
+            "warned_at",
+        ),
+        (
+            "/v1/transparency/orders",
+            {**ORDER, "received_at": "9999-12-31T23:59:00-01:00"},
+            "received_at",
+        ),
     ],
 )
 def test_bad_fields_are_refused_and_change_nothing(

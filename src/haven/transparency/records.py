@@ -72,7 +72,17 @@ def _bad(message: str, field: str) -> InvalidRecord:
     return InvalidRecord(message, field=field)
 
 
+def _check_times(record: object, *names: str) -> None:
+    """Times within 2000-2099: the year is read as given, since converting a time at the edge
+    of the calendar (0001-01-01 with an offset) to UTC overflows."""
+    for name in names:
+        at = getattr(record, name)
+        if at is not None and not 2000 <= at.year <= 2099:
+            raise _bad(f"{name} must be a time between 2000 and 2099", name)
+
+
 def check_order(order: Order) -> Order:
+    _check_times(order, "received_at", "acknowledged_at", "effect_at")
     if order.member_state not in EEA:
         raise _bad(
             f"member_state {order.member_state!r} is not an EU or EEA country", "member_state"
@@ -93,6 +103,7 @@ def check_order(order: Order) -> Order:
 
 
 def check_suspension(suspension: Suspension) -> Suspension:
+    _check_times(suspension, "warned_at", "starts_at", "ends_at")
     if not suspension.subject_id.strip() or len(suspension.subject_id) > 200:
         raise _bad("subject_id must be 1-200 characters", "subject_id")
     if suspension.warned_at > suspension.starts_at:
