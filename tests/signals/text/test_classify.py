@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from haven.signals.text.classify import MAX_TEXT_CHARACTERS, TextTooLong, classify_texts
@@ -50,6 +52,17 @@ def test_every_category_gets_a_score_and_flags_carry_spans_and_stage() -> None:
     finding = next(f for f in result.findings if f.category == "harassment_bullying")
     assert finding.stage == "lexicon"
     assert any(text[s.start : s.end] == s.text for s in finding.spans)
+
+
+def test_the_learned_stage_may_overrule_a_lexicon_term_it_reads_in_context() -> None:
+    text = "you're a worthless loser, kys"
+    trusting = dataclasses.replace(shipped_head(), lexicon_veto=0.0)
+    doubting = dataclasses.replace(shipped_head(), lexicon_veto=1.01)  # no score reaches it
+    trusted = classify_texts([text], head=trusting)[0]
+    assert {f.stage for f in trusted.findings} >= {"lexicon"}
+    overruled = classify_texts([text], head=doubting)[0]
+    assert all(f.stage == "learned" for f in overruled.findings)
+    assert any("overruled" in note for note in overruled.notes)
 
 
 def test_empty_text_is_allowed_and_says_so() -> None:

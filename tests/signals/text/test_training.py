@@ -1,31 +1,98 @@
-"""The head is rebuilt reproducibly, and the shipped one matches the data in the repository."""
+"""The trainer's MiniLM is the packaged one, its adapters go into the graph as learned,
+training is reproducible, and the shipped head matches the data in the repository."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import onnx
+import onnxruntime
 import pytest
+import torch
 
-from haven.signals.text import training
-from haven.signals.text.head import FEATURES, shipped_head
+from haven.signals.text import training, tuning
+from haven.signals.text.embeddings import MODEL, _encoder
+from haven.signals.text.head import LEXICON_FEATURES, shipped_head
+from haven.signals.text.onnx_weights import UnexpectedGraph, read_weights, with_changes
 from haven.taxonomy import CATEGORY_IDS
 
 DATA = Path(__file__).resolve().parents[3] / "datasets" / "text-safety"
+SENTENCES = ["you are a worthless idiot", "I killed it at the gym today", "call 988 for help"]
 
 
-def test_training_is_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(training, "EPOCHS", 3)
+@pytest.fixture(scope="module")
+def packaged() -> tuple[object, dict[str, np.ndarray]]:
+    model = onnx.load(str(MODEL.locate()))
+    return model, read_weights(model)
+
+
+def _states(model: object, ids: list[int]) -> np.ndarray:
+    session = onnxruntime.InferenceSession(
+        model.SerializeToString(),  # type: ignore[attr-defined]
+        providers=["CPUExecutionProvider"],
+    )
+    batch = np.array([ids], np.int64)
+    feed = {"input_ids": batch, "attention_mask": np.ones_like(batch)}
+    return session.run(None, feed | {"token_type_ids": np.zeros_like(batch)})[0][0]
+
+
+def test_the_trainer_s_minilm_is_the_packaged_model(packaged) -> None:  # type: ignore[no-untyped-def]
+    # The adapters are trained on MiniLM written out in PyTorch: it must compute what the
+    # packaged ONNX model computes, or the adapters would be learned for another model.
+    model, weights = packaged
+    network = tuning.MiniLM(weights, rank=4, scale=2.0)
+    tokenizer, _ = _encoder()
+    for text in SENTENCES:
+        ids = tokenizer.encode(text).ids
+        assert np.abs(_states(model, ids) - tuning.token_states(network, ids)).max() < 1e-4
+
+
+def test_learned_changes_written_into_the_graph_compute_what_the_trainer_learned(
+    packaged,  # type: ignore[no-untyped-def]
+) -> None:
+    model, weights = packaged
+    network = tuning.MiniLM(weights, rank=4, scale=2.0)
+    torch.manual_seed(1)
+    for layer in network.linears.values():
+        layer.up.data.normal_(0, 0.02)  # type: ignore[operator]
+    adapted = with_changes(model, network.changes())
+    ids = _encoder()[0].encode(SENTENCES[1]).ids
+    after = _states(adapted, ids)
+    assert np.abs(after - tuning.token_states(network, ids)).max() < 1e-4
+    assert np.abs(after - _states(model, ids)).max() > 0.05  # the changes did change it
+
+
+def test_a_change_for_a_layer_the_model_lacks_is_refused(packaged) -> None:  # type: ignore[no-untyped-def]
+    model, _ = packaged
+    with pytest.raises(UnexpectedGraph, match="no such linear layers"):
+        with_changes(model, {"encoder.layer.9.output.dense": np.zeros((384, 1536), np.float32)})
+    with pytest.raises(UnexpectedGraph, match="change"):
+        with_changes(model, {"encoder.layer.0.output.dense": np.zeros((3, 3), np.float32)})
+
+
+def test_training_is_deterministic(packaged) -> None:  # type: ignore[no-untyped-def]
+    _, weights = packaged
     rng = np.random.default_rng(0)
-    states = [
-        rng.normal(size=(int(rng.integers(1, 12)), 384)).astype(np.float32) for _ in range(90)
+    ids = [
+        [101, *rng.integers(1000, 20000, int(rng.integers(1, 9))).tolist(), 102] for _ in range(24)
     ]
-    features = rng.normal(size=(90, FEATURES)).astype(np.float32)
-    labels = (rng.random((90, len(CATEGORY_IDS))) < 0.2).astype(np.float32)
-    first = training.train(states, features, labels)
-    second = training.train(states, features, labels)
-    assert np.array_equal(first.wc, second.wc) and np.array_equal(first.w2, second.w2)
-    assert first.thresholds == second.thresholds
+    lexical = rng.random((24, LEXICON_FEATURES)).astype(np.float32)
+    labels = (rng.random((24, len(CATEGORY_IDS))) < 0.2).astype(np.float32)
+
+    def trained() -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray]:
+        model = tuning.fit(
+            weights, ids, lexical, labels, seed=3, rank=2, scale=2.0, epochs=1, batch=8,
+            learning_rate=1e-3,
+        )  # fmt: skip
+        return tuning.adapters(model), tuning.classifier_weights(model)[0]
+
+    first, second = trained(), trained()
+    assert first[0].keys() == second[0].keys() and len(first[0]) == 36
+    for layer, (down, up) in first[0].items():
+        assert np.array_equal(down, second[0][layer][0]) and np.array_equal(up, second[0][layer][1])
+    assert np.array_equal(first[1], second[1])
+    assert any(np.abs(up).max() > 0 for _, up in first[0].values())  # it learned something
 
 
 def test_the_shipped_head_was_built_from_the_data_in_the_repository() -> None:

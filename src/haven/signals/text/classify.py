@@ -2,8 +2,9 @@
 
 1. normalisation against evasion (``normalise``);
 2. the lexicon (``lexicon``): a strong term with no safe context decides its category alone;
-3. the learned stage: MiniLM embeddings of the normalised text plus the lexicon's findings,
-   through the trained head (``head``), for every category the lexicon did not decide.
+3. the learned stage: the normalised text through MiniLM with the trained adapters, its token
+   states pooled and read with the lexicon's findings by the trained classifier (``head``),
+   for every category the lexicon did not decide.
 
 Each result gives a score per category, the categories over their thresholds, the spans that
 triggered each (in the text as written) and the stage that decided it.
@@ -22,7 +23,7 @@ import numpy as np
 
 from haven.errors import InputError
 from haven.signals.text.embeddings import encode
-from haven.signals.text.head import FEATURES, lexicon_features, shipped_head
+from haven.signals.text.head import LEXICON_FEATURES, Head, lexicon_features, shipped_head
 from haven.signals.text.lexicon import STRONG_SCORE, LexiconResult, lexicon
 from haven.signals.text.normalise import normalise
 from haven.taxonomy import CATEGORY_IDS
@@ -120,44 +121,65 @@ def _check(text: str) -> None:
         )
 
 
-def classify_texts(texts: Sequence[str], language: str = "en") -> list[TextResult]:
-    """Classify a batch of texts (one embedding pass for all of them)."""
+@dataclass
+class _Stages:
+    windows: list[tuple[int, int, int]]  # (text index, start, end)
+    matches: list[LexiconResult | None]  # the lexicon's findings per window
+    probabilities: np.ndarray  # the learned stage's, per window and category
+
+
+def _run_stages(texts: Sequence[str], language: str, head: Head) -> _Stages:
     for text in texts:
         _check(text)
-    language = language_code(language)
     lexicon_for_language = lexicon(language)
-    head = shipped_head()
-    windows: list[tuple[int, int, int]] = []  # (text index, start, end)
+    windows: list[tuple[int, int, int]] = []
     for index, text in enumerate(texts):
         windows += [(index, start, end) for start, end in _windows(text) if text.strip()]
     normalised = [normalise(texts[i][s:e]) for i, s, e in windows]
     matches: list[LexiconResult | None] = [
         lexicon_for_language.match(n) if lexicon_for_language else None for n in normalised
     ]
-    features = np.zeros((len(windows), FEATURES), np.float32)
+    lexical = np.zeros((len(windows), LEXICON_FEATURES), np.float32)
     states: list[np.ndarray] = []
     if windows:
-        features[:, :384], states = encode([n.text or " " for n in normalised])
-        features[:, 384:] = np.stack([lexicon_features(m) for m in matches])
-    probabilities = head.probabilities(states, features) if windows else np.zeros((0, 0))
+        _, states = encode([n.text or " " for n in normalised], head.adapter)
+        lexical[:] = np.stack([lexicon_features(m) for m in matches])
+    return _Stages(windows, matches, head.probabilities(states, lexical))
+
+
+def classify_texts(
+    texts: Sequence[str], language: str = "en", head: Head | None = None
+) -> list[TextResult]:
+    """Classify a batch of texts (one embedding pass for all of them)."""
+    language = language_code(language)
+    head = head or shipped_head()
+    stages = _run_stages(texts, language, head)
     results = []
     for index, text in enumerate(texts):
-        mine = [w for w, (owner, _, _) in enumerate(windows) if owner == index]
-        results.append(
-            _combine(text, language, mine, windows, matches, probabilities, head.thresholds)
-        )
+        mine = [w for w, (owner, _, _) in enumerate(stages.windows) if owner == index]
+        results.append(_combine(text, language, mine, stages, head))
     return results
 
 
-def _combine(
-    text: str,
-    language: str,
-    mine: list[int],
-    windows: list[tuple[int, int, int]],
-    matches: list[LexiconResult | None],
-    probabilities: np.ndarray,
-    thresholds: dict[str, float],
-) -> TextResult:
+def stage_scores(texts: Sequence[str], head: Head) -> tuple[np.ndarray, np.ndarray]:
+    """For choosing the head's thresholds (English): per text and category, the learned
+    probability and whether a strong lexicon term stood undisarmed, each from the window
+    where the learned probability is highest."""
+    stages = _run_stages(texts, "en", head)
+    learned = np.zeros((len(texts), len(CATEGORY_IDS)), np.float32)
+    lexical = np.zeros((len(texts), len(CATEGORY_IDS)), bool)
+    for w, (index, _, _) in enumerate(stages.windows):
+        match = stages.matches[w]
+        for c, category in enumerate(CATEGORY_IDS):
+            probability = float(stages.probabilities[w, c])
+            decisive = match is not None and match.decisive(category)
+            if probability >= learned[index, c] or decisive:
+                learned[index, c] = max(probability, learned[index, c])
+                lexical[index, c] |= decisive
+    return learned, lexical
+
+
+def _combine(text: str, language: str, mine: list[int], stages: _Stages, head: Head) -> TextResult:
     notes = []
     if lexicon(language) is None:
         notes.append(f"no lexicon for language {language!r}: the learned stage alone decided")
@@ -174,12 +196,19 @@ def _combine(
     for c_index, category in enumerate(CATEGORY_IDS):
         best: CategoryFinding | None = None
         for w in mine:
-            _, start, end = windows[w]
-            match = matches[w]
+            _, start, end = stages.windows[w]
+            match = stages.matches[w]
             if match is not None:
                 contexts += [c for c in match.contexts if c not in contexts]
             lexical = match is not None and match.decisive(category)
-            learned = float(probabilities[w, c_index])
+            learned = float(stages.probabilities[w, c_index])
+            if lexical and language in LEARNED_LANGUAGES and learned < head.lexicon_veto:
+                # The learned stage reads the term in its sentence ("he told me to 'go die'
+                # so I reported him"): where it is sure the text is not this harm, the term
+                # alone does not decide.
+                lexical = False
+                overruled = f"a {category} term was read in its context and overruled"
+                notes += [overruled] if overruled not in notes else []
             score = max(learned, STRONG_SCORE) if lexical else learned
             finding = CategoryFinding(category, score, "lexicon" if lexical else "learned")
             hits = [h for h in (match.hits if match else []) if h.category == category]
@@ -192,7 +221,7 @@ def _combine(
         if best is None:
             continue
         scores[category] = round(best.score, 4)
-        threshold = thresholds.get(category, 0.5)
+        threshold = head.thresholds.get(category, 0.5)
         if language not in LEARNED_LANGUAGES:
             threshold = max(threshold, UNTRAINED_LANGUAGE_THRESHOLD)
         if best.stage == "lexicon" or best.score >= threshold:

