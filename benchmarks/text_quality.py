@@ -1,13 +1,14 @@
 """Quality of the text analyzer on texts it was not trained on.
 
-Two evaluation sets, neither ever used for training or for choosing a threshold:
+Three evaluation sets, none ever used for training or for choosing a threshold:
 
 held-out split
-    One text in five of ``datasets/text-safety/`` (all files but ``external-eval.jsonl``),
+    One text in five of ``datasets/text-safety/`` (all files but ``external-*.jsonl``),
     chosen by a hash of the text (``haven.signals.text.training.Example.test_split``).
-external set
-    ``external-eval.jsonl``: 390 texts written separately, without sight of the training files,
-    in deliberately different wording: a measure of generalisation.
+external sets
+    ``external-eval.jsonl`` (390 texts) and ``external-eval-2.jsonl`` (524 texts), each written
+    separately without sight of the training files, in deliberately different wording: a
+    measure of generalisation.
 
 Printed per set: precision, recall, F1 and the confusion counts (TP FP FN TN) per category;
 macro F1 over the 13 harm categories; the false positive rate on benign hard negatives (a hard
@@ -86,8 +87,8 @@ def main() -> int:
     files, external = training.dataset_files(DATA)
     examples = training.load_examples(files)
     held_out = evaluate("held-out split", [e for e in examples if e.test_split])
-    if external.is_file():
-        evaluate("external set (written separately)", training.load_examples([external]))
+    for path in external:
+        evaluate(f"external set {path.name} (written separately)", training.load_examples([path]))
     ok = (
         held_out["macro_f1"] >= 0.85
         and held_out["hard_fpr"] <= 0.05

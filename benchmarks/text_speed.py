@@ -44,7 +44,7 @@ DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
 
 def main() -> int:
     files, external = training.dataset_files(DATA)
-    texts = list(dict.fromkeys(e.text for e in training.load_examples([*files, external])))
+    texts = list(dict.fromkeys(e.text for e in training.load_examples([*files, *external])))
     corpus = (texts * (20_000 // len(texts) + 1))[:20_000]
     english = lexicon("en")
     assert english is not None

@@ -9,8 +9,10 @@
 Each result gives a score per category, the categories over their thresholds, the spans that
 triggered each (in the text as written) and the stage that decided it.
 
-Long texts (a transcript, a caption essay) are split into windows of about 60 words, each
-classified on its own; a category's score is its highest window's, and its span that window.
+Long texts (a transcript, a caption essay) are split into windows of 24 words, overlapping
+by half, each classified on its own; a category's score is its highest window's, and its span
+that window. The model was trained on short texts: in a 60-word window, "I want to kill
+myself tonight" between talk of the weather scored 0.14; in a 24-word one, 0.95.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ import numpy as np
 
 from haven.errors import InputError
 from haven.signals.text.embeddings import encode
-from haven.signals.text.head import LEXICON_FEATURES, Head, lexicon_features, shipped_head
+from haven.signals.text.head import (
+    LEXICON_FEATURES,
+    Head,
+    lexicon_features,
+    shipped_head,
+)
 from haven.signals.text.lexicon import STRONG_SCORE, LexiconResult, lexicon
 from haven.signals.text.normalise import normalise
 from haven.taxonomy import CATEGORY_IDS
@@ -31,7 +38,7 @@ from haven.taxonomy import CATEGORY_IDS
 # A text longer than this is refused: a comment, caption or query is never a megabyte, and
 # an unbounded input would let one request take the service's time.
 MAX_TEXT_CHARACTERS = 100_000
-WINDOW_WORDS = 60
+WINDOW_WORDS = 24
 _WORDS = re.compile(r"\S+")
 LEARNED_LANGUAGES = ("en",)
 # In a language the head was not trained on, a learned finding needs at least this score.

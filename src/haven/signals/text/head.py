@@ -95,9 +95,11 @@ def to_arrays(
     adapters: dict[str, tuple[np.ndarray, np.ndarray]], out_weight: np.ndarray, out_bias: np.ndarray
 ) -> dict[str, np.ndarray]:
     arrays = {"out_weight": out_weight.astype(np.float32), "out_bias": out_bias.astype(np.float32)}
+    # The adapters are kept in half precision (half the file); the runtime widens them, and
+    # the thresholds are chosen on the model as read back from this file.
     for layer, (down, up) in adapters.items():
-        arrays[f"{layer}:down"] = down.astype(np.float32)
-        arrays[f"{layer}:up"] = up.astype(np.float32)
+        arrays[f"{layer}:down"] = down.astype(np.float16)
+        arrays[f"{layer}:up"] = up.astype(np.float16)
     return arrays
 
 
@@ -110,7 +112,13 @@ def from_files(weights: bytes, meta: dict[str, object]) -> Head:
     if categories != CATEGORY_IDS:
         raise HeadUnavailable("the text head was trained on another category list; retrain it")
     return Head(
-        adapters={layer: (arrays[f"{layer}:down"], arrays[f"{layer}:up"]) for layer in layers},
+        adapters={
+            layer: (
+                arrays[f"{layer}:down"].astype(np.float32),
+                arrays[f"{layer}:up"].astype(np.float32),
+            )
+            for layer in layers
+        },
         scale=float(meta["adapter_scale"]),  # type: ignore[arg-type]
         out_weight=arrays["out_weight"],
         out_bias=arrays["out_bias"],

@@ -1,8 +1,8 @@
 """The labelled data set, its splits, and the choice of thresholds for the text head.
 
 The data: JSON Lines files in ``datasets/text-safety/`` (``text``, ``labels``, ``kind``,
-``surface``). ``external-eval.jsonl`` was written separately, never trains anything and only
-reports generalisation. The rest is split by a hash of each text, the same way on every
+``surface``). The ``external-*.jsonl`` files were written separately, never train anything and
+only report generalisation. The rest is split by a hash of each text, the same way on every
 machine, whatever the file order: one in five goes to the held-out test split; of the rest,
 one in seven is the validation split and the others are fitted (``tuning.py``).
 
@@ -25,14 +25,15 @@ import numpy as np
 
 from haven.taxonomy import CATEGORY_IDS
 
-EXTERNAL_FILE = "external-eval.jsonl"
+# Evaluation files written separately, never trained on: ``external-eval.jsonl``, ...
+EXTERNAL_PREFIX = "external-"
 KINDS = ("harm", "benign", "hard_negative")
 SEED = 20261128
 # No category fires below this score, however its validation F-score came out.
 MIN_THRESHOLD = 0.2
 RECALL_WEIGHTED_FLOOR = 0.02
 # The adapters: rank and scale of each weight change, and how they are trained.
-RANK = 8
+RANK = 16
 SCALE = 2.0
 EPOCHS = 4
 MINIBATCH = 32
@@ -94,9 +95,11 @@ def load_examples(paths: Iterable[Path]) -> list[Example]:
     return examples
 
 
-def dataset_files(folder: Path) -> tuple[list[Path], Path]:
-    files = sorted(p for p in folder.glob("*.jsonl") if p.name != EXTERNAL_FILE)
-    return files, folder / EXTERNAL_FILE
+def dataset_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The training files and the external evaluation files (``external-*.jsonl``)."""
+    files = sorted(folder.glob("*.jsonl"))
+    external = [p for p in files if p.name.startswith(EXTERNAL_PREFIX)]
+    return [p for p in files if p not in external], external
 
 
 def data_sha256(files: Iterable[Path]) -> str:

@@ -6,8 +6,9 @@ runtime computes with onnxruntime and numpy (``fast_model.py``, ``head.py``).
 Why adapters. A frozen MiniLM places "I killed it at the gym" next to "I will kill you": a
 head on frozen embeddings flagged a fifth of the benign texts that share words with harm.
 Adapting the encoder itself separates them. Full fine-tuning would mean shipping a second
-90 MB model; a low-rank adapter per matrix (``W + A @ B``, rank 8) is 1.3 MB, and the runtime
-adds ``A @ B`` to the packaged weights before it derives the int8 model.
+90 MB model; a low-rank adapter per matrix (``W + A @ B``, rank 16, half precision) is
+1.4 MB, and the runtime adds ``A @ B`` to the packaged weights before it derives the int8
+model.
 
 The network here is MiniLM written out again (embeddings, six BERT blocks, erf GELU, layer
 norm eps 1e-12) over the float weights read from the packaged ONNX file
@@ -190,10 +191,14 @@ def fit(
     epochs: int,
     batch: int,
     learning_rate: float,
+    max_positive_weight: float = 10.0,
+    example_weight: np.ndarray | None = None,
     threads: int = 2,
 ) -> Classifier:
     """Adapters and classifier trained on class-weighted binary cross-entropy, AdamW with a
-    one-cycle schedule, in a fixed order from ``seed``."""
+    one-cycle schedule, in a fixed order from ``seed``. A category's positives weigh as
+    much as its negatives up to ``max_positive_weight``; ``example_weight`` weighs whole
+    texts (the hard negatives, which the model must learn to leave alone)."""
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     torch.use_deterministic_algorithms(True)
@@ -202,8 +207,11 @@ def fit(
     targets = torch.from_numpy(y)
     extras = torch.from_numpy(extra)
     positives = targets.sum(0)
-    weight = torch.clamp((len(y) - positives) / positives.clamp(min=1), 1, 10)
-    loss_of = nn.BCEWithLogitsLoss(pos_weight=weight)
+    weight = torch.clamp((len(y) - positives) / positives.clamp(min=1), 1, max_positive_weight)
+    loss_of = nn.BCEWithLogitsLoss(pos_weight=weight, reduction="none")
+    per_text = torch.from_numpy(
+        np.ones(len(y), np.float32) if example_weight is None else example_weight.astype(np.float32)
+    )
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
     steps = epochs * math.ceil(len(y) / batch)
@@ -214,7 +222,8 @@ def fit(
     for _ in range(epochs):
         for rows in length_batches(token_ids, batch, rng):
             ids, mask = padded([token_ids[i] for i in rows])
-            loss = loss_of(model(ids, mask, extras[rows]), targets[rows])
+            losses = loss_of(model(ids, mask, extras[rows]), targets[rows]).mean(1)
+            loss = (losses * per_text[rows]).sum() / per_text[rows].sum()
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
