@@ -116,15 +116,18 @@ def targets(examples: list[Example]) -> np.ndarray:
     )
 
 
+def _f_beta(predicted: np.ndarray, truth: np.ndarray, beta: float) -> float:
+    tp = float((predicted & truth).sum())
+    fp = float((predicted & ~truth).sum())
+    fn = float((~predicted & truth).sum())
+    return (1 + beta**2) * tp / max((1 + beta**2) * tp + beta**2 * fn + fp, 1)
+
+
 def _best_threshold(scores: np.ndarray, truth: np.ndarray, beta: float = 1.0) -> float:
-    """The threshold with the best F-beta on these out-of-fold scores."""
+    """The threshold with the best F-beta on these validation scores."""
     best, best_score = 0.5, -1.0
     for threshold in np.unique(np.round(scores, 4)):
-        predicted = scores >= threshold
-        tp = float((predicted & truth).sum())
-        fp = float((predicted & ~truth).sum())
-        fn = float((~predicted & truth).sum())
-        score = (1 + beta**2) * tp / max((1 + beta**2) * tp + beta**2 * fn + fp, 1)
+        score = _f_beta(scores >= threshold, truth, beta)
         if score > best_score:
             best, best_score = float(threshold), score
     # A recall-weighted category may go lower: missing a person in crisis costs most.
@@ -146,13 +149,6 @@ def thresholds(probabilities: np.ndarray, y: np.ndarray) -> dict[str, float]:
 
 # Candidate floors under which the learned stage overrules a strong lexicon term.
 LEXICON_VETOES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
-
-
-def _f_beta(predicted: np.ndarray, truth: np.ndarray, beta: float) -> float:
-    tp = float((predicted & truth).sum())
-    fp = float((predicted & ~truth).sum())
-    fn = float((~predicted & truth).sum())
-    return (1 + beta**2) * tp / max((1 + beta**2) * tp + beta**2 * fn + fp, 1)
 
 
 def choose(
