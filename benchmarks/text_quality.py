@@ -23,22 +23,32 @@ Run from the repository root::
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 from haven.signals.text import training
 from haven.signals.text.classify import classify_texts
+from haven.signals.text.head import Head
 from haven.taxonomy import CATEGORY_IDS
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
 
 
-def evaluate(name: str, examples: list[training.Example]) -> dict[str, float]:
-    results = classify_texts([e.text for e in examples])
+def evaluate(
+    name: str,
+    examples: list[training.Example],
+    head: Head | None = None,
+    out: TextIO = sys.stdout,
+) -> dict[str, float]:
+    """Print the figures of one set (to ``out``) and return the three of the targets."""
+    say = functools.partial(print, file=out)
+    results = classify_texts([e.text for e in examples], head=head)
     predicted = [set(r.categories) for r in results]
-    print(f"\n== {name}: {len(examples)} texts ({dict(Counter(e.kind for e in examples))})")
-    print(
+    say(f"\n== {name}: {len(examples)} texts ({dict(Counter(e.kind for e in examples))})")
+    say(
         f"{'category':<36}{'n':>5}{'TP':>5}{'FP':>5}{'FN':>5}{'TN':>6}{'prec':>7}{'rec':>7}{'F1':>7}"
     )
     f1s = {}
@@ -52,7 +62,7 @@ def evaluate(name: str, examples: list[training.Example]) -> dict[str, float]:
         precision = tp / max(tp + fp, 1)
         recall = tp / max(tp + fn, 1)
         f1s[category] = 2 * tp / max(2 * tp + fp + fn, 1)
-        print(
+        say(
             f"{category:<36}{sum(truth):>5}{tp:>5}{fp:>5}{fn:>5}{tn:>6}"
             f"{precision:>7.2f}{recall:>7.2f}{f1s[category]:>7.2f}"
         )
@@ -67,19 +77,19 @@ def evaluate(name: str, examples: list[training.Example]) -> dict[str, float]:
         if "self_harm_suicide" in e.labels
     ]
     recall_sh = sum(self_harm) / max(len(self_harm), 1)
-    print(f"macro F1 over the harm categories: {macro:.3f}")
-    print(f"false positive rate, hard negatives: {hard_fpr:.1%} ({len(hard)} texts)")
-    print(f"false positive rate, ordinary benign: {benign_fpr:.1%} ({len(benign)} texts)")
-    print(f"self-harm recall: {recall_sh:.3f}")
+    say(f"macro F1 over the harm categories: {macro:.3f}")
+    say(f"false positive rate, hard negatives: {hard_fpr:.1%} ({len(hard)} texts)")
+    say(f"false positive rate, ordinary benign: {benign_fpr:.1%} ({len(benign)} texts)")
+    say(f"self-harm recall: {recall_sh:.3f}")
     confusion: Counter[tuple[str, str]] = Counter()
     for example, guess in zip(examples, predicted, strict=True):
         for category in example.labels - guess:
             confusion[(category, ",".join(sorted(guess)) or "(nothing)")] += 1
         if not example.labels and guess:
             confusion[("(benign)", ",".join(sorted(guess)))] += 1
-    print("misses and false alarms (truth -> predicted):")
+    say("misses and false alarms (truth -> predicted):")
     for (truth, guess), count in confusion.most_common(15):
-        print(f"  {count:>3}  {truth} -> {guess}")
+        say(f"  {count:>3}  {truth} -> {guess}")
     return {"macro_f1": macro, "hard_fpr": hard_fpr, "self_harm_recall": recall_sh}
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/train_text_head.py
 
-Reads ``datasets/text-safety/*.jsonl`` (all but ``external-eval.jsonl``) and splits it by a
+Reads ``datasets/text-safety/*.jsonl`` (all but ``external-*.jsonl``) and splits it by a
 hash of each text (``haven.signals.text.training``): the held-out test split is left alone,
 the validation split chooses the thresholds, the rest is fitted. It trains the adapters and
 the classifier with PyTorch on MiniLM's weights as read from the packaged ONNX file
@@ -21,32 +21,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 from haven.signals.text import training, tuning
 from haven.signals.text.classify import stage_scores
-from haven.signals.text.embeddings import MODEL, _encoder
-from haven.signals.text.head import from_files, lexicon_features, to_arrays
+from haven.signals.text.embeddings import MODEL
+from haven.signals.text.head import from_files, to_arrays
 from haven.signals.text.lexicon import lexicon
-from haven.signals.text.normalise import normalise
 from haven.signals.text.onnx_weights import read_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "datasets" / "text-safety"
 OUTPUT = ROOT / "src" / "haven" / "signals" / "text"
-
-
-def inputs_for(texts: list[str]) -> tuple[list[list[int]], np.ndarray]:
-    """Token ids of the normalised texts, as the runtime tokenises them, and their lexicon
-    features."""
-    tokenizer, _ = _encoder()
-    english = lexicon("en")
-    normalised = [normalise(t) for t in texts]
-    ids = [tokenizer.encode(n.text or " ").ids for n in normalised]
-    lexical = np.stack(
-        [lexicon_features(english.match(n) if english else None) for n in normalised]
-    )
-    return ids, lexical
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts)
         return 0
     print(f"fitting {len(fitted)} texts, validating on {len(validation)}", file=sys.stderr)
-    ids, lexical = inputs_for([e.text for e in fitted])
+    ids, lexical = training.model_inputs([e.text for e in fitted])
     model = tuning.fit(
         read_weights(onnx.load(str(MODEL.locate()))),
         ids,

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from haven.signals.text import training, tuning
-from haven.signals.text.embeddings import MODEL, _encoder
+from haven.signals.text.embeddings import MODEL, tokenizer
 from haven.signals.text.head import LEXICON_FEATURES, shipped_head
 from haven.signals.text.onnx_weights import UnexpectedGraph, read_weights, with_changes
 from haven.taxonomy import CATEGORY_IDS
@@ -42,9 +42,8 @@ def test_the_trainer_s_minilm_is_the_packaged_model(packaged) -> None:  # type: 
     # packaged ONNX model computes, or the adapters would be learned for another model.
     model, weights = packaged
     network = tuning.MiniLM(weights, rank=4, scale=2.0)
-    tokenizer, _ = _encoder()
     for text in SENTENCES:
-        ids = tokenizer.encode(text).ids
+        ids = tokenizer().encode(text).ids
         assert np.abs(_states(model, ids) - tuning.token_states(network, ids)).max() < 1e-4
 
 
@@ -57,7 +56,7 @@ def test_learned_changes_written_into_the_graph_compute_what_the_trainer_learned
     for layer in network.linears.values():
         layer.up.data.normal_(0, 0.02)  # type: ignore[operator]
     adapted = with_changes(model, network.changes())
-    ids = _encoder()[0].encode(SENTENCES[1]).ids
+    ids = tokenizer().encode(SENTENCES[1]).ids
     after = _states(adapted, ids)
     assert np.abs(after - tuning.token_states(network, ids)).max() < 1e-4
     assert np.abs(after - _states(model, ids)).max() > 0.05  # the changes did change it

@@ -170,8 +170,9 @@ def classify_texts(
 
 def stage_scores(texts: Sequence[str], head: Head) -> tuple[np.ndarray, np.ndarray]:
     """For choosing the head's thresholds (English): per text and category, the learned
-    probability and whether a strong lexicon term stood undisarmed, each from the window
-    where the learned probability is highest."""
+    probability of its highest window, and whether a strong lexicon term stood undisarmed in
+    any window. (A text of several windows is judged as if its best window held the term;
+    the texts thresholds are chosen on are short.)"""
     stages = _run_stages(texts, "en", head)
     learned = np.zeros((len(texts), len(CATEGORY_IDS)), np.float32)
     lexical = np.zeros((len(texts), len(CATEGORY_IDS)), bool)

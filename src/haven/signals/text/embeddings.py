@@ -59,6 +59,11 @@ def _encoder() -> tuple[Any, Path]:
     return tokenizer, model_path
 
 
+def tokenizer() -> Any:
+    """MiniLM's WordPiece tokenizer (truncating at ``MAX_TOKENS``), as the model is fed."""
+    return _encoder()[0]
+
+
 # The text and claims analyzers embed the same texts one after the other: the most recent
 # encodings are kept so the second asks the model for nothing.
 RECENT = 1024
@@ -142,8 +147,7 @@ def _open(path: Path) -> list[Any]:
 
 
 def _run(session: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
-    tokenizer, _ = _encoder()
-    encoding = tokenizer.encode(text)
+    encoding = tokenizer().encode(text)
     ids = np.array([encoding.ids], np.int64)
     hidden = session.run(
         None,

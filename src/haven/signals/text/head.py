@@ -32,7 +32,6 @@ from haven.taxonomy import CATEGORY_IDS
 CONTEXT_KINDS = ("counter_speech", "news", "support", "hyperbole")
 # The lexicon's findings given to the classifier beside the pooled token states.
 LEXICON_FEATURES = len(CATEGORY_IDS) + len(CONTEXT_KINDS)
-HIDDEN = 384
 
 
 def lexicon_features(result: LexiconResult | None) -> np.ndarray:

@@ -74,8 +74,8 @@ def read_weights(model: Any) -> dict[str, np.ndarray]:
         # The embedding tables are stored as their int8 numbers and scale: read below.
         if name.startswith(PREFIX) and not name.endswith(("_q", "_scale")):
             weights[name[len(PREFIX) :]] = _value(name, producers, initializers)
+    gathered = [n for n in graph.node if n.op_type == "Gather"]
     for table in ("word_embeddings", "position_embeddings"):
-        gathered = [n for n in graph.node if n.op_type == "Gather"]
         source = f"{PREFIX}embeddings.{table}.weight"
         if not any(n.input[0] == source for n in gathered):
             raise UnexpectedGraph(f"no lookup of {source}")

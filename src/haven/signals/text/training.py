@@ -23,6 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from haven.signals.text.embeddings import tokenizer
+from haven.signals.text.head import lexicon_features
+from haven.signals.text.lexicon import lexicon
+from haven.signals.text.normalise import normalise
 from haven.taxonomy import CATEGORY_IDS
 
 # Evaluation files written separately, never trained on: ``external-eval.jsonl``, ...
@@ -108,6 +112,18 @@ def data_sha256(files: Iterable[Path]) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def model_inputs(texts: list[str]) -> tuple[list[list[int]], np.ndarray]:
+    """What the trainer feeds the model: the normalised texts' token ids, as the runtime
+    tokenises them, and their lexicon features."""
+    english = lexicon("en")
+    normalised = [normalise(t) for t in texts]
+    ids = [tokenizer().encode(n.text or " ").ids for n in normalised]
+    lexical = np.stack(
+        [lexicon_features(english.match(n) if english else None) for n in normalised]
+    )
+    return ids, lexical
 
 
 def targets(examples: list[Example]) -> np.ndarray:
