@@ -8,7 +8,7 @@ external sets (``benchmarks/text_quality.py`` evaluates them). Nothing in the re
 written. About 4 minutes a variant on 2 cores.
 
 A variant is a list of settings, ``rank=16 epochs=4 lr=1e-3 hard_weight=1
-max_positive_weight=10``; each given setting replaces the shipped one::
+max_positive_weight=10 budget=0.05``; each given setting replaces the shipped one::
 
     .venv/bin/python benchmarks/text_model_variants.py "rank=8" "rank=16 hard_weight=3"
 """
@@ -38,6 +38,8 @@ SHIPPED = {
     "lr": training.LEARNING_RATE,
     "hard_weight": 1.0,
     "max_positive_weight": 10.0,
+    # share of validation hard negatives the thresholds may flag (1 = thresholds by F-score only)
+    "budget": training.HARD_NEGATIVE_BUDGET,
 }
 
 
@@ -79,7 +81,13 @@ def trained(settings: dict[str, float], examples: list[training.Example]) -> Hea
     }
     probe = from_files(buffer.getvalue(), meta)
     learned, lexical_flags = stage_scores([e.text for e in validation], probe)
-    veto, chosen = training.choose(learned, lexical_flags, training.targets(validation))
+    veto, chosen = training.choose(
+        learned,
+        lexical_flags,
+        training.targets(validation),
+        np.array([e.kind == "hard_negative" for e in validation]),
+        settings["budget"],
+    )
     return from_files(buffer.getvalue(), meta | {"thresholds": chosen, "lexicon_veto": veto})
 
 

@@ -9,7 +9,8 @@ the classifier with PyTorch on MiniLM's weights as read from the packaged ONNX f
 (``haven.signals.text.tuning``), with a fixed seed, and writes
 ``src/haven/signals/text/head.npz``. Then it runs the validation texts through the model as
 Haven runs it (the derived int8 encoder with the adapters, the lexicon, the head in numpy)
-and writes the thresholds that score best there into ``head.json`` with the training facts.
+and writes the thresholds that score best there, within the hard-negative budget
+(``--hard-negative-budget``), into ``head.json`` with the training facts.
 About 4 minutes on 2 cores. The held-out split and the external set are only read by
 ``benchmarks/text_quality.py``.
 """
@@ -20,6 +21,8 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+
+import numpy as np
 
 from haven.signals.text import training, tuning
 from haven.signals.text.classify import stage_scores
@@ -46,15 +49,26 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the trained head.npz; choose the thresholds and the veto again (after a"
         " change to the lexicon or to how the stages combine)",
     )
+    parser.add_argument(
+        "--hard-negative-budget",
+        type=float,
+        default=training.HARD_NEGATIVE_BUDGET,
+        help="the share of validation hard negatives the thresholds may flag (default"
+        " %(default)s; 1 keeps the thresholds with the best F-score per category)",
+    )
     options = parser.parse_args(argv)
+    if not 0 < options.hard_negative_budget <= 1:
+        parser.error("--hard-negative-budget must be above 0 and at most 1")
+    budget = options.hard_negative_budget
     files, _ = training.dataset_files(options.data)
     examples = [e for e in training.load_examples(files) if not e.test_split]
     fitted = [e for e in examples if not e.validation]
     validation = [e for e in examples if e.validation]
     if options.thresholds_only:
         facts = json.loads((OUTPUT / "head.json").read_text("utf-8"))
-        del facts["categories"], facts["thresholds"], facts["lexicon_veto"]
-        choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts)
+        for chosen_before in ("categories", "thresholds", "lexicon_veto", "hard_negative_budget"):
+            facts.pop(chosen_before, None)
+        choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts, budget)
         return 0
     print(f"fitting {len(fitted)} texts, validating on {len(validation)}", file=sys.stderr)
     ids, lexical = training.model_inputs([e.text for e in fitted])
@@ -89,20 +103,23 @@ def main(argv: list[str] | None = None) -> int:
         "data_sha256": training.data_sha256(files),
         "lexicon_version": lexicon("en").version if lexicon("en") else None,
     }
-    choose_thresholds(weights, validation, facts)
+    choose_thresholds(weights, validation, facts, budget)
     return 0
 
 
 def choose_thresholds(
-    weights: bytes, validation: list[training.Example], facts: dict[str, object]
+    weights: bytes, validation: list[training.Example], facts: dict[str, object], budget: float
 ) -> None:
     # The validation texts through the model as Haven runs it, adapters and all.
     probe = from_files(
         weights, {"categories": list(training.CATEGORY_IDS), "thresholds": {}, **facts}
     )
     learned, lexical = stage_scores([e.text for e in validation], probe)
-    veto, chosen = training.choose(learned, lexical, training.targets(validation))
-    training.save_meta(OUTPUT, veto, chosen, facts)
+    hard_negative = np.array([e.kind == "hard_negative" for e in validation])
+    veto, chosen = training.choose(
+        learned, lexical, training.targets(validation), hard_negative, budget
+    )
+    training.save_meta(OUTPUT, veto, chosen, {"hard_negative_budget": budget, **facts})
     print(f"wrote {OUTPUT / 'head.npz'} and head.json; lexicon veto {veto}, thresholds")
     print(json.dumps(chosen, indent=1))
 

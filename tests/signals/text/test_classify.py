@@ -6,7 +6,12 @@ import dataclasses
 
 import pytest
 
-from haven.signals.text.classify import MAX_TEXT_CHARACTERS, TextTooLong, classify_texts
+from haven.signals.text.classify import (
+    MAX_TEXT_CHARACTERS,
+    NEVER_OVERRULED,
+    TextTooLong,
+    classify_texts,
+)
 from haven.signals.text.head import shipped_head
 from haven.taxonomy import CATEGORY_IDS
 
@@ -61,8 +66,20 @@ def test_the_learned_stage_may_overrule_a_lexicon_term_it_reads_in_context() -> 
     trusted = classify_texts([text], head=trusting)[0]
     assert {f.stage for f in trusted.findings} >= {"lexicon"}
     overruled = classify_texts([text], head=doubting)[0]
-    assert all(f.stage == "learned" for f in overruled.findings)
-    assert any("overruled" in note for note in overruled.notes)
+    assert all(
+        f.stage == "learned" for f in overruled.findings if f.category not in NEVER_OVERRULED
+    )
+    assert any("harassment_bullying term" in note for note in overruled.notes)
+
+
+def test_a_crisis_term_is_never_overruled() -> None:
+    # The learned stage reads this as an eating disorder alone; the person in crisis must
+    # still be seen.
+    doubting = dataclasses.replace(shipped_head(), lexicon_veto=1.01)
+    result = classify_texts(["i want to die, need thinspo and purge tips"], head=doubting)[0]
+    crisis = next(f for f in result.findings if f.category == "self_harm_suicide")
+    assert crisis.stage == "lexicon"
+    assert not any("self_harm_suicide term" in note for note in result.notes)
 
 
 def test_empty_text_is_allowed_and_says_so() -> None:

@@ -119,3 +119,40 @@ def test_bad_records_are_refused(tmp_path: Path) -> None:
     bad.write_text('{"text": "x", "labels": ["gossip"], "kind": "harm", "surface": "comment"}\n')
     with pytest.raises(training.DatasetError, match="bad labels"):
         training.load_examples([bad])
+
+
+def test_thresholds_are_raised_until_hard_negatives_are_within_budget() -> None:
+    rng = np.random.default_rng(7)
+    categories = len(CATEGORY_IDS)
+    self_harm = CATEGORY_IDS.index("self_harm_suicide")
+    hate = CATEGORY_IDS.index("hate_speech")
+    # 200 harm texts (half self-harm, half hate) scoring high in their category, 200 hard
+    # negatives, a quarter of which score in the middle for hate or self-harm.
+    truth = np.zeros((400, categories), bool)
+    truth[:100, self_harm] = True
+    truth[100:200, hate] = True
+    scores = rng.uniform(0.0, 0.1, (400, categories))
+    scores[:100, self_harm] = rng.uniform(0.3, 1.0, 100)
+    scores[100:200, hate] = rng.uniform(0.5, 1.0, 100)
+    scores[200:250, hate] = rng.uniform(0.3, 0.7, 50)
+    scores[250:260, self_harm] = rng.uniform(0.3, 0.5, 10)
+    hard_negative = np.arange(400) >= 200
+    start = np.full(categories, 0.3)
+
+    cut = training.within_budget(scores, truth, hard_negative, start, budget=0.05)
+
+    flagged = (scores[hard_negative] >= cut).any(axis=1).mean()
+    assert flagged <= 0.05
+    recall = (scores[:100, self_harm] >= cut[self_harm]).mean()
+    assert recall >= training.SELF_HARM_RECALL_FLOOR
+    assert cut[hate] > 0.3  # the cheap category was tightened
+    assert np.all(cut >= start)  # thresholds are only ever raised
+
+
+def test_no_threshold_moves_when_the_hard_negatives_are_already_within_budget() -> None:
+    truth = np.zeros((10, len(CATEGORY_IDS)), bool)
+    truth[:5, 0] = True
+    scores = np.where(truth, 0.9, 0.05)
+    start = np.full(len(CATEGORY_IDS), 0.5)
+    cut = training.within_budget(scores, truth, np.arange(10) >= 5, start, budget=0.05)
+    assert np.array_equal(cut, start)

@@ -33,7 +33,7 @@ from haven.signals.text.head import (
 )
 from haven.signals.text.lexicon import STRONG_SCORE, LexiconResult, lexicon
 from haven.signals.text.normalise import normalise
-from haven.taxonomy import CATEGORY_IDS
+from haven.taxonomy import CATEGORIES, CATEGORY_IDS
 
 # A text longer than this is refused: a comment, caption or query is never a megabyte, and
 # an unbounded input would let one request take the service's time.
@@ -41,6 +41,11 @@ MAX_TEXT_CHARACTERS = 100_000
 WINDOW_WORDS = 24
 _WORDS = re.compile(r"\S+")
 LEARNED_LANGUAGES = ("en",)
+# A strong lexicon term of these categories always decides, whatever the learned stage says:
+# missing a person in crisis or a child being groomed costs most, and the learned stage reads
+# "i want to die, need thinspo" as an eating disorder alone (the lexicon's own safe contexts
+# still disarm a term).
+NEVER_OVERRULED = frozenset(c.id for c in CATEGORIES if c.critical)
 # In a language the head was not trained on, a learned finding needs at least this score.
 UNTRAINED_LANGUAGE_THRESHOLD = 0.9
 
@@ -210,7 +215,12 @@ def _combine(text: str, language: str, mine: list[int], stages: _Stages, head: H
                 contexts += [c for c in match.contexts if c not in contexts]
             lexical = match is not None and match.decisive(category)
             learned = float(stages.probabilities[w, c_index])
-            if lexical and language in LEARNED_LANGUAGES and learned < head.lexicon_veto:
+            if (
+                lexical
+                and language in LEARNED_LANGUAGES
+                and learned < head.lexicon_veto
+                and category not in NEVER_OVERRULED
+            ):
                 # The learned stage reads the term in its sentence ("he told me to 'go die'
                 # so I reported him"): where it is sure the text is not this harm, the term
                 # alone does not decide.
