@@ -5,7 +5,7 @@ For each variant given, trains the adapters and classifier on the fitted split e
 and the lexicon veto on the validation split (run as Haven runs), and prints macro F1, the
 false positive rate on hard negatives and self-harm recall on the held-out split and on the
 external sets (``benchmarks/text_quality.py`` evaluates them). Nothing in the repository is
-written. About 4 minutes a variant on 2 cores.
+written. About 10 minutes a variant on 2 cores.
 
 A variant is a list of settings, ``rank=16 epochs=4 lr=1e-3 hard_weight=1
 max_positive_weight=10 budget=0.05``; each given setting replaces the shipped one::

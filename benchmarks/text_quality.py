@@ -6,9 +6,10 @@ held-out split
     One text in five of ``datasets/text-safety/`` (all files but ``external-*.jsonl``),
     chosen by a hash of the text (``haven.signals.text.training.Example.test_split``).
 external sets
-    ``external-eval.jsonl`` (390 texts) and ``external-eval-2.jsonl`` (524 texts), each written
-    separately without sight of the training files, in deliberately different wording: a
-    measure of generalisation.
+    ``external-eval.jsonl`` (390 texts), ``external-eval-2.jsonl`` (524) and
+    ``external-eval-3.jsonl`` (612), each written separately without sight of the training
+    files, in deliberately different wording: a measure of generalisation. (The third was
+    written after the hard-negative budget was chosen, so nothing was tuned with it in view.)
 
 Printed per set: precision, recall, F1 and the confusion counts (TP FP FN TN) per category;
 macro F1 over the 13 harm categories; the false positive rate on benign hard negatives (a hard
@@ -24,6 +25,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -93,12 +95,45 @@ def evaluate(
     return {"macro_f1": macro, "hard_fpr": hard_fpr, "self_harm_recall": recall_sh}
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9']+", text.casefold()))
+
+
+def near_twins(texts: list[str], trained: list[str], share: float = 0.5) -> int:
+    """How many of ``texts`` share at least ``share`` of their words (Jaccard over word sets)
+    with some text the model was trained or validated on: a measure of how much an
+    evaluation set leans on paraphrases of the training data."""
+    known = [_words(t) for t in trained]
+    holding: dict[str, list[int]] = {}
+    for index, words in enumerate(known):
+        for word in words:
+            holding.setdefault(word, []).append(index)
+    twins = 0
+    for text in texts:
+        words = _words(text)
+        shared: Counter[int] = Counter()
+        for word in words:
+            shared.update(holding.get(word, ()))
+        twins += any(
+            count / len(words | known[index]) >= share for index, count in shared.most_common(50)
+        )
+    return twins
+
+
 def main() -> int:
     files, external = training.dataset_files(DATA)
     examples = training.load_examples(files)
-    held_out = evaluate("held-out split", [e for e in examples if e.test_split])
-    for path in external:
-        evaluate(f"external set {path.name} (written separately)", training.load_examples([path]))
+    trained = [e.text for e in examples if not e.test_split]
+    sets = {"held-out split": [e for e in examples if e.test_split]}
+    sets |= {
+        f"external set {p.name} (written separately)": training.load_examples([p]) for p in external
+    }
+    figures = {}
+    for name, texts in sets.items():
+        figures[name] = evaluate(name, texts)
+        twins = near_twins([e.text for e in texts], trained)
+        print(f"texts sharing half their words with a training text: {twins} of {len(texts)}")
+    held_out = figures["held-out split"]
     ok = (
         held_out["macro_f1"] >= 0.85
         and held_out["hard_fpr"] <= 0.05

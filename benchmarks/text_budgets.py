@@ -1,0 +1,63 @@
+"""The trade the hard-negative budget makes, on the shipped text model.
+
+For each budget given (the share of validation hard negatives the thresholds may flag, 1 for
+thresholds chosen by F-score alone), chooses the thresholds and the lexicon veto for the
+shipped adapters and classifier on the validation split exactly as
+``scripts/train_text_head.py --thresholds-only --hard-negative-budget B`` would, and prints
+macro F1, the false positive rate on hard negatives and self-harm recall on the held-out split
+and on every external set. Nothing is trained and nothing in the repository is written; about
+a minute a budget on 2 cores::
+
+    .venv/bin/python benchmarks/text_budgets.py 1 0.1 0.05
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from haven.signals.text import training
+from haven.signals.text.classify import stage_scores
+from haven.signals.text.head import shipped_head
+from text_quality import evaluate
+
+DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("budgets", nargs="+", type=float, help="shares of hard negatives, 0-1")
+    options = parser.parse_args()
+    if not all(0 < budget <= 1 for budget in options.budgets):
+        parser.error("a budget is a share above 0 and at most 1")
+    files, external = training.dataset_files(DATA)
+    examples = training.load_examples(files)
+    validation = [e for e in examples if not e.test_split and e.validation]
+    sets = {"held-out": [e for e in examples if e.test_split]}
+    sets |= {path.name: training.load_examples([path]) for path in external}
+    head = shipped_head()
+    learned, lexical = stage_scores([e.text for e in validation], head)
+    hard_negative = np.array([e.kind == "hard_negative" for e in validation])
+    for budget in options.budgets:
+        veto, chosen = training.choose(
+            learned, lexical, training.targets(validation), hard_negative, budget
+        )
+        rechosen = dataclasses.replace(head, thresholds=chosen, lexicon_veto=veto)
+        print(f"budget {budget:.0%} (lexicon veto {veto})")
+        for name, texts in sets.items():
+            figures = evaluate(name, texts, rechosen, io.StringIO())
+            print(
+                f"  {name:<24} macro F1 {figures['macro_f1']:.3f}  hard-negative FPR"
+                f" {figures['hard_fpr']:.1%}  self-harm recall {figures['self_harm_recall']:.3f}",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
