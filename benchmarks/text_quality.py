@@ -80,8 +80,14 @@ def evaluate(
     ]
     recall_sh = sum(self_harm) / max(len(self_harm), 1)
     say(f"macro F1 over the harm categories: {macro:.3f}")
-    say(f"false positive rate, hard negatives: {hard_fpr:.1%} ({len(hard)} texts)")
-    say(f"false positive rate, ordinary benign: {benign_fpr:.1%} ({len(benign)} texts)")
+    say(
+        f"false positive rate, hard negatives: {hard_fpr:.1%}"
+        f" ({sum(bool(p) for p in hard)} of {len(hard)} texts)"
+    )
+    say(
+        f"false positive rate, ordinary benign: {benign_fpr:.1%}"
+        f" ({sum(bool(p) for p in benign)} of {len(benign)} texts)"
+    )
     say(f"self-harm recall: {recall_sh:.3f}")
     confusion: Counter[tuple[str, str]] = Counter()
     for example, guess in zip(examples, predicted, strict=True):

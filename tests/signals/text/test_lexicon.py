@@ -36,6 +36,8 @@ def test_words_inside_words_do_not_match(text: str) -> None:
         ("if you feel suicidal please call 988", "support"),
         ("I killed it at the gym today", "hyperbole"),
         ("fact check: vaccines cause autism is a debunked claim", "news"),
+        ('"kys" is not a joke, my cousin was bullied with it for months', "counter_speech"),
+        ("2 years self harm free today, never thought i'd make it", "support"),
     ],
 )
 def test_safe_contexts_weaken_hits(text: str, context: str) -> None:
@@ -77,3 +79,8 @@ def test_terms_too_short_after_normalisation_are_refused() -> None:
 def test_one_term_written_two_ways_is_one_hit() -> None:
     result = _match("what a n1gger")
     assert len([h for h in result.hits if h.category == "hate_speech"]) == 1
+
+
+def test_talk_of_therapy_does_not_disarm_a_crisis() -> None:
+    # Only recovery and helpline phrases are support: a person in crisis mentions therapy too.
+    assert _match("therapy isn't working and i want to die").decisive("self_harm_suicide")

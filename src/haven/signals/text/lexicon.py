@@ -36,7 +36,10 @@ SAFE_CONTEXT_FACTOR = 0.35
 CONTEXT_REACH = 60
 # The categories each kind of safe context can explain away.
 CONTEXT_CATEGORIES = {
-    "counter_speech": {"hate_speech", "harassment_bullying", "violent_threats"},
+    # "kys is not a joke": the quoted term is condemned, not said to anyone.
+    "counter_speech": {
+        "hate_speech", "harassment_bullying", "violent_threats", "self_harm_suicide",
+    },
     "news": {
         "hate_speech", "violent_threats", "violent_extremism", "dangerous_challenges",
         "misinformation_health", "misinformation_elections", "spam_scams",
