@@ -8,7 +8,7 @@ external sets (``benchmarks/text_quality.py`` evaluates them). Nothing in the re
 written. About 10 minutes a variant on 2 cores.
 
 A variant is a list of settings, ``rank=16 epochs=4 lr=1e-3 hard_weight=1
-max_positive_weight=10 budget=0.05``; each given setting replaces the shipped one::
+max_positive_weight=10 budget=0.1``; each given setting replaces the shipped one::
 
     .venv/bin/python benchmarks/text_model_variants.py "rank=8" "rank=16 hard_weight=3"
 """

@@ -10,9 +10,9 @@ the classifier with PyTorch on MiniLM's weights as read from the packaged ONNX f
 ``src/haven/signals/text/head.npz``. Then it runs the validation texts through the model as
 Haven runs it (the derived int8 encoder with the adapters, the lexicon, the head in numpy)
 and writes the thresholds that score best there, within the hard-negative budget
-(``--hard-negative-budget``), into ``head.json`` with the training facts.
-About 10 minutes on 2 cores (23,000 texts). The held-out split and the external set are only read by
-``benchmarks/text_quality.py``.
+(``--hard-negative-budget``), into ``head.json`` with the training facts. About 10 minutes
+on 2 cores (23,000 texts). The held-out split and the external sets are only read by the
+benchmarks (``benchmarks/text_quality.py``, ``text_budgets.py``, ``text_model_variants.py``).
 """
 
 from __future__ import annotations

@@ -12,8 +12,7 @@ that maximises F1, or F2 for self-harm and grooming (missing a person in crisis 
 being groomed costs most), self-harm's lowered where needed to keep its recall at 0.93; then,
 while more than a budget of the hard negatives (10 %) would be flagged, the threshold whose
 raising clears the most of them for the least F-score is raised, never taking self-harm
-recall under 0.93. The test split is never
-looked at while training or choosing thresholds.
+recall under 0.93. The test split is never looked at while training or choosing thresholds.
 """
 
 from __future__ import annotations
