@@ -19,10 +19,7 @@ import io
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from haven.signals.text import training
-from haven.signals.text.classify import stage_scores
 from haven.signals.text.head import shipped_head
 from text_quality import evaluate
 
@@ -41,12 +38,8 @@ def main() -> int:
     sets = {"held-out": [e for e in examples if e.test_split]}
     sets |= {path.name: training.load_examples([path]) for path in external}
     head = shipped_head()
-    learned, lexical = stage_scores([e.text for e in validation], head)
-    hard_negative = np.array([e.kind == "hard_negative" for e in validation])
     for budget in options.budgets:
-        veto, chosen = training.choose(
-            learned, lexical, training.targets(validation), hard_negative, budget
-        )
+        veto, chosen = training.choose_on(validation, head, budget)
         rechosen = dataclasses.replace(head, thresholds=chosen, lexicon_veto=veto)
         print(f"budget {budget:.0%} (lexicon veto {veto})")
         for name, texts in sets.items():

@@ -22,13 +22,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-import onnx
 
 from haven.signals.text import training, tuning
-from haven.signals.text.classify import stage_scores
-from haven.signals.text.embeddings import MODEL
 from haven.signals.text.head import Head, from_files, to_arrays
-from haven.signals.text.onnx_weights import read_weights
 from text_quality import evaluate
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
@@ -56,18 +52,11 @@ def settings_of(variant: str) -> dict[str, float]:
 def trained(settings: dict[str, float], examples: list[training.Example]) -> Head:
     fitted = [e for e in examples if not e.validation]
     validation = [e for e in examples if e.validation]
-    ids, lexical = training.model_inputs([e.text for e in fitted])
     hard = np.array([e.kind == "hard_negative" for e in fitted])
-    model = tuning.fit(
-        read_weights(onnx.load(str(MODEL.locate()))),
-        ids,
-        lexical,
-        training.targets(fitted),
-        seed=training.SEED,
+    model = tuning.fit_examples(
+        fitted,
         rank=int(settings["rank"]),
-        scale=training.SCALE,
         epochs=int(settings["epochs"]),
-        batch=training.MINIBATCH,
         learning_rate=settings["lr"],
         max_positive_weight=settings["max_positive_weight"],
         example_weight=np.where(hard, settings["hard_weight"], 1.0).astype(np.float32),
@@ -80,14 +69,7 @@ def trained(settings: dict[str, float], examples: list[training.Example]) -> Hea
         "adapter_scale": training.SCALE,
     }
     probe = from_files(buffer.getvalue(), meta)
-    learned, lexical_flags = stage_scores([e.text for e in validation], probe)
-    veto, chosen = training.choose(
-        learned,
-        lexical_flags,
-        training.targets(validation),
-        np.array([e.kind == "hard_negative" for e in validation]),
-        settings["budget"],
-    )
+    veto, chosen = training.choose_on(validation, probe, settings["budget"])
     return from_files(buffer.getvalue(), meta | {"thresholds": chosen, "lexicon_veto": veto})
 
 

@@ -22,14 +22,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 from haven.signals.text import training, tuning
-from haven.signals.text.classify import stage_scores
-from haven.signals.text.embeddings import MODEL
 from haven.signals.text.head import from_files, to_arrays
 from haven.signals.text.lexicon import lexicon
-from haven.signals.text.onnx_weights import read_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "datasets" / "text-safety"
@@ -38,8 +33,6 @@ OUTPUT = ROOT / "src" / "haven" / "signals" / "text"
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-
-    import onnx
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="the labelled data folder")
@@ -71,19 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts, budget)
         return 0
     print(f"fitting {len(fitted)} texts, validating on {len(validation)}", file=sys.stderr)
-    ids, lexical = training.model_inputs([e.text for e in fitted])
-    model = tuning.fit(
-        read_weights(onnx.load(str(MODEL.locate()))),
-        ids,
-        lexical,
-        training.targets(fitted),
-        seed=training.SEED,
-        rank=training.RANK,
-        scale=training.SCALE,
-        epochs=training.EPOCHS,
-        batch=training.MINIBATCH,
-        learning_rate=training.LEARNING_RATE,
-    )
+    model = tuning.fit_examples(fitted)
     out_weight, out_bias = tuning.classifier_weights(model)
     training.save_weights(to_arrays(tuning.adapters(model), out_weight, out_bias), OUTPUT)
     weights = (OUTPUT / "head.npz").read_bytes()
@@ -114,11 +95,7 @@ def choose_thresholds(
     probe = from_files(
         weights, {"categories": list(training.CATEGORY_IDS), "thresholds": {}, **facts}
     )
-    learned, lexical = stage_scores([e.text for e in validation], probe)
-    hard_negative = np.array([e.kind == "hard_negative" for e in validation])
-    veto, chosen = training.choose(
-        learned, lexical, training.targets(validation), hard_negative, budget
-    )
+    veto, chosen = training.choose_on(validation, probe, budget)
     training.save_meta(OUTPUT, veto, chosen, {"hard_negative_budget": budget, **facts})
     print(f"wrote {OUTPUT / 'head.npz'} and head.json; lexicon veto {veto}, thresholds")
     print(json.dumps(chosen, indent=1))

@@ -94,6 +94,19 @@ def test_training_is_deterministic(packaged) -> None:  # type: ignore[no-untyped
     assert any(np.abs(up).max() > 0 for _, up in first[0].values())  # it learned something
 
 
+def test_fit_examples_trains_on_labelled_texts_from_the_packaged_weights() -> None:
+    examples = [
+        training.Example("i will find you and hurt you", frozenset({"violent_threats"}), "harm",
+                         "comment", "t"),
+        training.Example("i killed it at the gym today", frozenset(), "hard_negative",
+                         "comment", "t"),
+    ] * 4  # fmt: skip
+    model = tuning.fit_examples(examples, rank=2, epochs=1)
+    out_weight, out_bias = tuning.classifier_weights(model)
+    assert out_weight.shape[1] == len(CATEGORY_IDS) == out_bias.shape[0]
+    assert len(tuning.adapters(model)) == 36
+
+
 def test_the_shipped_head_was_built_from_the_data_in_the_repository() -> None:
     files, external = training.dataset_files(DATA)
     facts = shipped_head().facts

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from haven.signals.text.classify import NEVER_OVERRULED
+from haven.signals.text.classify import NEVER_OVERRULED, stage_scores
 from haven.signals.text.embeddings import tokenizer
-from haven.signals.text.head import lexicon_features
+from haven.signals.text.head import Head, lexicon_features
 from haven.signals.text.lexicon import lexicon
 from haven.signals.text.normalise import normalise
 from haven.taxonomy import CATEGORY_IDS
@@ -271,6 +271,16 @@ def choose(
             best = (score, veto, cut)
     assert best is not None
     return best[1], {c: float(best[2][i]) for i, c in enumerate(CATEGORY_IDS)}
+
+
+def choose_on(
+    validation: list[Example], head: Head, budget: float = HARD_NEGATIVE_BUDGET
+) -> tuple[float, dict[str, float]]:
+    """``choose`` for these validation texts run through ``head`` as Haven runs it (the
+    derived int8 encoder with the head's adapters, the lexicon, the classifier in numpy)."""
+    learned, lexical = stage_scores([e.text for e in validation], head)
+    hard_negative = np.array([e.kind == "hard_negative" for e in validation])
+    return choose(learned, lexical, targets(validation), hard_negative, budget)
 
 
 def save_weights(arrays: dict[str, np.ndarray], folder: Path) -> None:

@@ -1,7 +1,8 @@
 """Training the text model: low-rank adapters on MiniLM and the classifier over its tokens.
 
-Only ``scripts/train_text_head.py`` uses this module, and it alone imports PyTorch: the
-runtime computes with onnxruntime and numpy (``fast_model.py``, ``head.py``).
+Only the trainer (``scripts/train_text_head.py``) and the variants benchmark use this module
+(``fit_examples``), and it alone imports PyTorch: the runtime computes with onnxruntime and
+numpy (``fast_model.py``, ``head.py``).
 
 Why adapters. A frozen MiniLM places "I killed it at the gym" next to "I will kill you": a
 head on frozen embeddings flagged a fifth of the benign texts that share words with harm.
@@ -23,6 +24,10 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from torch import nn
+
+from haven.signals.text import training
+from haven.signals.text.embeddings import MODEL
+from haven.signals.text.onnx_weights import read_weights
 
 HEADS = 12
 HIDDEN = 384
@@ -230,6 +235,36 @@ def fit(
             schedule.step()
     model.eval()
     return model
+
+
+def fit_examples(
+    fitted: list[training.Example],
+    *,
+    rank: int = training.RANK,
+    epochs: int = training.EPOCHS,
+    learning_rate: float = training.LEARNING_RATE,
+    max_positive_weight: float = 10.0,
+    example_weight: np.ndarray | None = None,
+) -> Classifier:
+    """``fit`` on labelled texts, from the packaged MiniLM's weights, with the shipped seed,
+    scale and minibatch; what the trainer runs, and what a variant changes."""
+    import onnx
+
+    ids, lexical = training.model_inputs([e.text for e in fitted])
+    return fit(
+        read_weights(onnx.load(str(MODEL.locate()))),
+        ids,
+        lexical,
+        training.targets(fitted),
+        seed=training.SEED,
+        rank=rank,
+        scale=training.SCALE,
+        epochs=epochs,
+        batch=training.MINIBATCH,
+        learning_rate=learning_rate,
+        max_positive_weight=max_positive_weight,
+        example_weight=example_weight,
+    )
 
 
 def token_states(model: MiniLM, token_ids: Sequence[int]) -> np.ndarray:
