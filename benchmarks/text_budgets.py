@@ -1,8 +1,8 @@
 """The trade the hard-negative budget makes, on the shipped text model.
 
 For each budget given (the share of validation hard negatives the thresholds may flag, 1 for
-thresholds chosen by F-score alone), chooses the thresholds and the lexicon veto for the
-shipped adapters and classifier on the validation split exactly as
+thresholds chosen by F-score alone), chooses the blend, the thresholds and the lexicon
+veto for the shipped adapters, classifier and word model on the validation split exactly as
 ``scripts/train_text_head.py --thresholds-only --hard-negative-budget B`` would, and prints
 macro F1, the false positive rate on hard negatives and self-harm recall on the held-out split
 and on every external set. Nothing is trained and nothing in the repository is written; about
@@ -39,9 +39,11 @@ def main() -> int:
     sets |= {path.name: training.load_examples([path]) for path in external}
     head = shipped_head()
     for budget in options.budgets:
-        veto, chosen = training.choose_on(validation, head, budget)
-        rechosen = dataclasses.replace(head, thresholds=chosen, lexicon_veto=veto)
-        print(f"budget {budget:.0%} (lexicon veto {veto})")
+        choice = training.choose_on(validation, head, budget)
+        rechosen = dataclasses.replace(
+            head, thresholds=choice.thresholds, lexicon_veto=choice.lexicon_veto, blend=choice.blend
+        )
+        print(f"budget {budget:.0%} (blend {choice.blend}, lexicon veto {choice.lexicon_veto})")
         for name, texts in sets.items():
             figures = evaluate(name, texts, rechosen, io.StringIO())
             print(

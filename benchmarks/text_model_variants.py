@@ -1,14 +1,15 @@
 """Training variants of the text model, each scored on texts it was not trained on.
 
 For each variant given, trains the adapters and classifier on the fitted split exactly as
-``scripts/train_text_head.py`` does but with the variant's settings, chooses the thresholds
-and the lexicon veto on the validation split (run as Haven runs), and prints macro F1, the
-false positive rate on hard negatives and self-harm recall on the held-out split and on the
-external sets (``benchmarks/text_quality.py`` evaluates them). Nothing in the repository is
-written. About 10 minutes a variant on 2 cores.
+``scripts/train_text_head.py`` does but with the variant's settings (and the word model),
+chooses the blend, the thresholds and the lexicon veto on the validation split (run as Haven
+runs), and prints macro F1, the false positive rate on hard negatives and self-harm recall on
+the held-out split and on the external sets (``benchmarks/text_quality.py`` evaluates them).
+Nothing in the repository is written. About 12 minutes a variant on 2 cores.
 
 A variant is a list of settings, ``rank=16 epochs=4 lr=1e-3 hard_weight=1
-max_positive_weight=10 budget=0.1``; each given setting replaces the shipped one::
+max_positive_weight=10 budget=0.1 word_c=16`` (``word_c=0``: no word model); each given
+setting replaces the shipped one::
 
     .venv/bin/python benchmarks/text_model_variants.py "rank=8" "rank=16 hard_weight=3"
 """
@@ -36,6 +37,8 @@ SHIPPED = {
     "max_positive_weight": 10.0,
     # share of validation hard negatives the thresholds may flag (1 = thresholds by F-score only)
     "budget": training.HARD_NEGATIVE_BUDGET,
+    # the word model's inverse L2 penalty; 0 leaves the word model out
+    "word_c": training.WORD_MODEL_C,
 }
 
 
@@ -61,16 +64,19 @@ def trained(settings: dict[str, float], examples: list[training.Example]) -> Hea
         max_positive_weight=settings["max_positive_weight"],
         example_weight=np.where(hard, settings["hard_weight"], 1.0).astype(np.float32),
     )
+    words = training.fit_word_model(fitted, settings["word_c"]) if settings["word_c"] else None
     buffer = io.BytesIO()
-    np.savez(buffer, **to_arrays(tuning.adapters(model), *tuning.classifier_weights(model)))
+    arrays = to_arrays(tuning.adapters(model), *tuning.classifier_weights(model), words)
+    np.savez(buffer, **arrays)
     meta: dict[str, object] = {
         "categories": list(training.CATEGORY_IDS),
         "thresholds": {},
         "adapter_scale": training.SCALE,
     }
     probe = from_files(buffer.getvalue(), meta)
-    veto, chosen = training.choose_on(validation, probe, settings["budget"])
-    return from_files(buffer.getvalue(), meta | {"thresholds": chosen, "lexicon_veto": veto})
+    choice = training.choose_on(validation, probe, settings["budget"])
+    chosen = {"thresholds": choice.thresholds, "lexicon_veto": choice.lexicon_veto}
+    return from_files(buffer.getvalue(), meta | chosen | {"blend": choice.blend})
 
 
 def main() -> int:
@@ -88,7 +94,8 @@ def main() -> int:
         head = trained(settings, examples)
         figures = {name: evaluate(name, texts, head, io.StringIO()) for name, texts in sets.items()}
         print(
-            f"{settings} veto {head.lexicon_veto} ({time.perf_counter() - began:.0f} s)\n"
+            f"{settings} blend {head.blend} veto {head.lexicon_veto}"
+            f" ({time.perf_counter() - began:.0f} s)\n"
             + "\n".join(
                 f"  {name:<24} macro F1 {f['macro_f1']:.3f}  hard-negative FPR"
                 f" {f['hard_fpr']:.1%}  self-harm recall {f['self_harm_recall']:.3f}"

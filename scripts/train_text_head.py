@@ -6,12 +6,14 @@ Reads ``datasets/text-safety/*.jsonl`` (all but ``external-*.jsonl``) and splits
 hash of each text (``haven.signals.text.training``): the held-out test split is left alone,
 the validation split chooses the thresholds, the rest is fitted. It trains the adapters and
 the classifier with PyTorch on MiniLM's weights as read from the packaged ONNX file
-(``haven.signals.text.tuning``), with a fixed seed, and writes
-``src/haven/signals/text/head.npz``. Then it runs the validation texts through the model as
-Haven runs it (the derived int8 encoder with the adapters, the lexicon, the head in numpy)
-and writes the thresholds that score best there, within the hard-negative budget
-(``--hard-negative-budget``), into ``head.json`` with the training facts. About 10 minutes
-on 2 cores (23,000 texts). The held-out split and the external sets are only read by the
+(``haven.signals.text.tuning``), with a fixed seed, then the word model on the same texts
+(``training.fit_word_model``), and writes ``src/haven/signals/text/head.npz``. Then it runs
+the validation texts through the model as Haven runs it (the derived int8 encoder with the
+adapters, the lexicon, the head and the word model in numpy) and writes the blend of the two
+and the thresholds that score best there, within the hard-negative budget
+(``--hard-negative-budget``), into ``head.json`` with the training facts. About 12 minutes
+on 2 cores (23,000 texts); ``--words-only`` keeps the adapters and the classifier and takes
+under a minute. The held-out split and the external sets are only read by the
 benchmarks (``benchmarks/text_quality.py``, ``text_budgets.py``, ``text_model_variants.py``).
 """
 
@@ -22,13 +24,18 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+
 from haven.signals.text import training, tuning
 from haven.signals.text.head import from_files, to_arrays
 from haven.signals.text.lexicon import lexicon
+from haven.signals.text.words import WordModel
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "datasets" / "text-safety"
 OUTPUT = ROOT / "src" / "haven" / "signals" / "text"
+# What head.json holds that is chosen on validation, not trained.
+CHOSEN_ON_VALIDATION = ("categories", "thresholds", "lexicon_veto", "blend", "hard_negative_budget")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep the trained head.npz; choose the thresholds and the veto again (after a"
         " change to the lexicon or to how the stages combine)",
+    )
+    parser.add_argument(
+        "--words-only",
+        action="store_true",
+        help="keep the trained adapters and classifier in head.npz; fit the word model again"
+        " and choose the blend and the thresholds",
     )
     parser.add_argument(
         "--hard-negative-budget",
@@ -57,16 +70,23 @@ def main(argv: list[str] | None = None) -> int:
     examples = [e for e in training.load_examples(files) if not e.test_split]
     fitted = [e for e in examples if not e.validation]
     validation = [e for e in examples if e.validation]
-    if options.thresholds_only:
+    if options.thresholds_only or options.words_only:
         facts = json.loads((OUTPUT / "head.json").read_text("utf-8"))
-        for chosen_before in ("categories", "thresholds", "lexicon_veto", "hard_negative_budget"):
+        for chosen_before in CHOSEN_ON_VALIDATION:
             facts.pop(chosen_before, None)
+        if options.words_only:
+            trained = dict(np.load(OUTPUT / "head.npz"))
+            kept = {k: v for k, v in trained.items() if not k.startswith("words:")}
+            words = training.fit_word_model(fitted)
+            training.save_weights(kept | words.to_arrays(), OUTPUT)
+            facts |= word_facts(words)
         choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts, budget)
         return 0
     print(f"fitting {len(fitted)} texts, validating on {len(validation)}", file=sys.stderr)
     model = tuning.fit_examples(fitted)
     out_weight, out_bias = tuning.classifier_weights(model)
-    training.save_weights(to_arrays(tuning.adapters(model), out_weight, out_bias), OUTPUT)
+    words = training.fit_word_model(fitted)
+    training.save_weights(to_arrays(tuning.adapters(model), out_weight, out_bias, words), OUTPUT)
     weights = (OUTPUT / "head.npz").read_bytes()
     facts: dict[str, object] = {
         "adapter_rank": training.RANK,
@@ -83,9 +103,15 @@ def main(argv: list[str] | None = None) -> int:
         "data_files": [f.name for f in files],
         "data_sha256": training.data_sha256(files),
         "lexicon_version": lexicon("en").version if lexicon("en") else None,
+        **word_facts(words),
     }
     choose_thresholds(weights, validation, facts, budget)
     return 0
+
+
+def word_facts(words: WordModel) -> dict[str, object]:
+    terms = len(words.vocabulary.columns)
+    return {"word_model_terms": terms, "word_model_c": training.WORD_MODEL_C}
 
 
 def choose_thresholds(
@@ -95,10 +121,9 @@ def choose_thresholds(
     probe = from_files(
         weights, {"categories": list(training.CATEGORY_IDS), "thresholds": {}, **facts}
     )
-    veto, chosen = training.choose_on(validation, probe, budget)
-    training.save_meta(OUTPUT, veto, chosen, {"hard_negative_budget": budget, **facts})
-    print(f"wrote {OUTPUT / 'head.npz'} and head.json; lexicon veto {veto}, thresholds")
-    print(json.dumps(chosen, indent=1))
+    choice = training.choose_on(validation, probe, budget)
+    training.save_meta(OUTPUT, choice, {"hard_negative_budget": budget, **facts})
+    print(f"wrote {OUTPUT / 'head.npz'} and head.json; {choice}")
 
 
 if __name__ == "__main__":

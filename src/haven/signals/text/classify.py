@@ -4,7 +4,8 @@
 2. the lexicon (``lexicon``): a strong term with no safe context decides its category alone;
 3. the learned stage: the normalised text through MiniLM with the trained adapters, its token
    states pooled and read with the lexicon's findings by the trained classifier (``head``),
-   for every category the lexicon did not decide.
+   its logits blended with a word model's (``words``), for every category the lexicon did
+   not decide.
 
 Each result gives a score per category, the categories over their thresholds, the spans that
 triggered each (in the text as written) and the stage that decided it.
@@ -156,7 +157,8 @@ def _run_stages(texts: Sequence[str], language: str, head: Head) -> _Stages:
     if windows:
         _, states = encode([n.text or " " for n in normalised], head.adapter)
         lexical[:] = np.stack([lexicon_features(m) for m in matches])
-    return _Stages(windows, matches, head.probabilities(states, lexical))
+    probabilities = head.probabilities(states, lexical, [n.text for n in normalised])
+    return _Stages(windows, matches, probabilities)
 
 
 def classify_texts(

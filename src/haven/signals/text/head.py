@@ -1,13 +1,16 @@
 """The learned stage's trained part: adapters for MiniLM and the classifier over its tokens.
 
-Two things are trained together (``tuning.py``, run by ``scripts/train_text_head.py``):
+Two things are trained together (``tuning.py``, run by ``scripts/train_text_head.py``), and a
+third beside them:
 
 - a low-rank change to each of MiniLM's 36 weight matrices (``down @ up * scale``), which the
   runtime adds to the packaged model before deriving its int8 form (``fast_model.py``), so
   the encoder itself tells "I killed it at the gym" from a threat;
 - a linear classifier over the adapted model's token states, pooled as [mean, max], and the
   lexicon stage's findings (a score per category and a flag per kind of safe context): one
-  sigmoid output per category, since a text can be hate speech and profanity at once.
+  sigmoid output per category, since a text can be hate speech and profanity at once;
+- a linear model over the text's words and word pairs (``words.py``), whose logits are blended
+  with the classifier's (``blend``, the classifier's share).
 
 Both live in ``head.npz`` beside this module, rebuilt with a fixed seed from the labelled data
 in ``datasets/text-safety/``; ``head.json`` holds the per-category decision thresholds, the
@@ -27,6 +30,7 @@ import numpy as np
 
 from haven.signals.text.fast_model import Adapter
 from haven.signals.text.lexicon import LexiconResult
+from haven.signals.text.words import WordModel
 from haven.taxonomy import CATEGORY_IDS
 
 CONTEXT_KINDS = ("counter_speech", "news", "support", "hyperbole")
@@ -64,6 +68,10 @@ class Head:
     # Below this learned probability, a strong lexicon term does not decide its category
     # alone (English, where the learned stage was trained): chosen on the validation split.
     lexicon_veto: float = 0.0
+    words: WordModel | None = None
+    # The classifier's share of the logits blended with the word model's (1: the classifier
+    # alone): chosen on the validation split.
+    blend: float = 1.0
 
     @property
     def adapter(self) -> Adapter:
@@ -76,13 +84,18 @@ class Head:
             for layer, (down, up) in self.adapters.items()
         }
 
-    def probabilities(self, states: Sequence[np.ndarray], lexical: np.ndarray) -> np.ndarray:
-        """Per text: its adapted token states and its lexicon features -> a probability per
-        category."""
+    def probabilities(
+        self, states: Sequence[np.ndarray], lexical: np.ndarray, normalised_texts: Sequence[str]
+    ) -> np.ndarray:
+        """Per text: its adapted token states, its lexicon features and the normalised text
+        (for the word model) -> a probability per category."""
         if not states:
             return np.zeros((0, len(self.categories)), np.float32)
         joined = np.hstack([np.stack([pooled(s) for s in states]), lexical])
         logits = joined @ self.out_weight + self.out_bias
+        if self.words is not None and self.blend < 1:
+            words = self.words.logits(normalised_texts)
+            logits = self.blend * logits + (1 - self.blend) * words
         return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
 
 
@@ -91,9 +104,13 @@ class HeadUnavailable(RuntimeError):
 
 
 def to_arrays(
-    adapters: dict[str, tuple[np.ndarray, np.ndarray]], out_weight: np.ndarray, out_bias: np.ndarray
+    adapters: dict[str, tuple[np.ndarray, np.ndarray]],
+    out_weight: np.ndarray,
+    out_bias: np.ndarray,
+    words: WordModel | None = None,
 ) -> dict[str, np.ndarray]:
     arrays = {"out_weight": out_weight.astype(np.float32), "out_bias": out_bias.astype(np.float32)}
+    arrays |= words.to_arrays() if words else {}
     # The adapters are kept in half precision (half the file); the runtime widens them, and
     # the thresholds are chosen on the model as read back from this file.
     for layer, (down, up) in adapters.items():
@@ -106,7 +123,7 @@ def from_files(weights: bytes, meta: dict[str, object]) -> Head:
     import io
 
     arrays = dict(np.load(io.BytesIO(weights)))
-    layers = sorted({key.split(":")[0] for key in arrays if ":" in key})
+    layers = sorted(key.removesuffix(":down") for key in arrays if key.endswith(":down"))
     categories = tuple(meta["categories"])  # type: ignore[arg-type]
     if categories != CATEGORY_IDS:
         raise HeadUnavailable("the text head was trained on another category list; retrain it")
@@ -126,6 +143,8 @@ def from_files(weights: bytes, meta: dict[str, object]) -> Head:
         facts=meta,
         digest=hashlib.sha256(weights).hexdigest(),
         lexicon_veto=float(meta.get("lexicon_veto", 0.0)),  # type: ignore[arg-type]
+        words=WordModel.from_arrays(arrays),
+        blend=float(meta.get("blend", 1.0)),  # type: ignore[arg-type]
     )
 
 
