@@ -84,3 +84,29 @@ def test_one_term_written_two_ways_is_one_hit() -> None:
 def test_talk_of_therapy_does_not_disarm_a_crisis() -> None:
     # Only recovery and helpline phrases are support: a person in crisis mentions therapy too.
     assert _match("therapy isn't working and i want to die").decisive("self_harm_suicide")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("corpse bride diet starts monday, who's in", "eating_disorders"),
+        ("the kalergi plan is real, google it", "hate_speech"),
+        ("u should ctb tonight fr", "self_harm_suicide"),
+    ],
+)
+def test_coded_terms_decide(text: str, category: str) -> None:
+    assert _match(text).decisive(category)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # "Zog" is also a children's book, Troon a Scottish town: they only feed the learned stage.
+        ("reading zog to my toddler again", "hate_speech"),
+        ("golf weekend in troon with my dad", "hate_speech"),
+        ("we catch the bus at 7 every morning", "self_harm_suicide"),
+    ],
+)
+def test_coded_terms_with_everyday_meanings_only_weigh(text: str, category: str) -> None:
+    result = _match(text)
+    assert not result.decisive(category) and result.scores.get(category, 0) > 0
