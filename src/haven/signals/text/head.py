@@ -12,7 +12,7 @@ third beside them:
 - a linear model over the text's words and word pairs (``words.py``), whose logits are blended
   with the classifier's (``blend``, the classifier's share).
 
-Both live in ``head.npz`` beside this module, rebuilt with a fixed seed from the labelled data
+All three live in ``head.npz`` beside this module, rebuilt with a fixed seed from the labelled data
 in ``datasets/text-safety/``; ``head.json`` holds the per-category decision thresholds, the
 training facts and the sha256 of the data it was built from.
 """
