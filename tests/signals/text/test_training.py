@@ -169,3 +169,14 @@ def test_no_threshold_moves_when_the_hard_negatives_are_already_within_budget() 
     start = np.full(len(CATEGORY_IDS), 0.5)
     cut = training.within_budget(scores, truth, np.arange(10) >= 5, start, budget=0.05)
     assert np.array_equal(cut, start)
+
+
+def test_choose_returns_its_score_a_known_veto_and_a_threshold_per_category() -> None:
+    rng = np.random.default_rng(3)
+    truth = rng.random((60, len(CATEGORY_IDS))) < 0.2
+    learned = np.where(truth, rng.uniform(0.5, 1.0, truth.shape), rng.uniform(0, 0.4, truth.shape))
+    lexical = np.zeros_like(truth)
+    hard_negative = ~truth.any(axis=1)
+    score, veto, chosen = training.choose(learned, lexical, truth.astype(np.float32), hard_negative)
+    assert 0.95 < score <= 1.0  # the scores separate the harms
+    assert veto in training.LEXICON_VETOES and set(chosen) == set(CATEGORY_IDS)
