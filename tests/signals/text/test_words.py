@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from haven.signals.text import training
-from haven.signals.text.classify import classify_texts
+from haven.signals.text.classify import classify_texts, stage_scores
 from haven.signals.text.head import from_files, shipped_head, to_arrays
 from haven.signals.text.normalise import normalise
 from haven.signals.text.words import Vocabulary, WordModel, terms
@@ -105,3 +105,19 @@ def test_the_blend_changes_the_learned_scores() -> None:
     logit = model.logits([normalise(text).text])[0][CATEGORY_IDS.index("harassment_bullying")]
     expected = 1 / (1 + np.exp(-logit))
     assert scores_words["harassment_bullying"] == pytest.approx(expected, abs=1e-3)
+
+
+def test_stage_scores_try_every_blend_on_one_pass_as_each_blend_alone_would() -> None:
+    texts = ["i know where you live", "take care of yourselves", "buy followers cheap"]
+    blends = (1.0, 0.6, 0.3)
+    together = stage_scores(texts, shipped_head(), blends)
+    assert list(together) == list(blends)
+    for blend in blends:
+        alone = dataclasses.replace(shipped_head(), blend=blend)
+        learned, lexical = together[blend]
+        for index, result in enumerate(classify_texts(texts, head=alone)):
+            for c, category in enumerate(CATEGORY_IDS):
+                if lexical[index, c]:
+                    continue  # a decisive lexicon term raises the text's score above the learned
+                assert learned[index, c] == pytest.approx(result.scores[category], abs=1e-4)
+    assert not np.array_equal(together[1.0][0], together[0.3][0])

@@ -138,7 +138,10 @@ def _check(text: str) -> None:
 class _Stages:
     windows: list[tuple[int, int, int]]  # (text index, start, end)
     matches: list[LexiconResult | None]  # the lexicon's findings per window
-    probabilities: np.ndarray  # the learned stage's, per window and category
+    # The learned stage's logits per window and category: the classifier's and the word
+    # model's (None without one), blended by ``Head.blended``.
+    classifier_logits: np.ndarray
+    word_logits: np.ndarray | None
 
 
 def _run_stages(texts: Sequence[str], language: str, head: Head) -> _Stages:
@@ -157,8 +160,8 @@ def _run_stages(texts: Sequence[str], language: str, head: Head) -> _Stages:
     if windows:
         _, states = encode([n.text or " " for n in normalised], head.adapter)
         lexical[:] = np.stack([lexicon_features(m) for m in matches])
-    probabilities = head.probabilities(states, lexical, [n.text for n in normalised])
-    return _Stages(windows, matches, probabilities)
+    classifier, words = head.logits(states, lexical, [n.text for n in normalised])
+    return _Stages(windows, matches, classifier, words)
 
 
 def classify_texts(
@@ -168,33 +171,48 @@ def classify_texts(
     language = language_code(language)
     head = head or shipped_head()
     stages = _run_stages(texts, language, head)
+    probabilities = head.blended(stages.classifier_logits, stages.word_logits)
     results = []
     for index, text in enumerate(texts):
         mine = [w for w, (owner, _, _) in enumerate(stages.windows) if owner == index]
-        results.append(_combine(text, language, mine, stages, head))
+        results.append(_combine(text, language, mine, stages, probabilities, head))
     return results
 
 
-def stage_scores(texts: Sequence[str], head: Head) -> tuple[np.ndarray, np.ndarray]:
-    """For choosing the head's thresholds (English): per text and category, the learned
-    probability of its highest window, and whether a strong lexicon term stood undisarmed in
-    any window. (A text of several windows is judged as if its best window held the term;
-    the texts thresholds are chosen on are short.)"""
+def stage_scores(
+    texts: Sequence[str], head: Head, blends: Sequence[float]
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """For choosing the head's blend and thresholds (English), for each of ``blends`` (the
+    classifier's share): per text and category, the learned probability of its highest
+    window, and whether a strong lexicon term stood undisarmed in any window. (A text of
+    several windows is judged as if its best window held the term; the texts thresholds are
+    chosen on are short.) The texts go through the encoder once for all the blends."""
     stages = _run_stages(texts, "en", head)
-    learned = np.zeros((len(texts), len(CATEGORY_IDS)), np.float32)
-    lexical = np.zeros((len(texts), len(CATEGORY_IDS)), bool)
-    for w, (index, _, _) in enumerate(stages.windows):
-        match = stages.matches[w]
-        for c, category in enumerate(CATEGORY_IDS):
-            probability = float(stages.probabilities[w, c])
-            decisive = match is not None and match.decisive(category)
-            if probability >= learned[index, c] or decisive:
-                learned[index, c] = max(probability, learned[index, c])
-                lexical[index, c] |= decisive
-    return learned, lexical
+    scores = {}
+    for blend in blends:
+        probabilities = head.blended(stages.classifier_logits, stages.word_logits, blend)
+        learned = np.zeros((len(texts), len(CATEGORY_IDS)), np.float32)
+        lexical = np.zeros((len(texts), len(CATEGORY_IDS)), bool)
+        for w, (index, _, _) in enumerate(stages.windows):
+            match = stages.matches[w]
+            for c, category in enumerate(CATEGORY_IDS):
+                probability = float(probabilities[w, c])
+                decisive = match is not None and match.decisive(category)
+                if probability >= learned[index, c] or decisive:
+                    learned[index, c] = max(probability, learned[index, c])
+                    lexical[index, c] |= decisive
+        scores[blend] = (learned, lexical)
+    return scores
 
 
-def _combine(text: str, language: str, mine: list[int], stages: _Stages, head: Head) -> TextResult:
+def _combine(
+    text: str,
+    language: str,
+    mine: list[int],
+    stages: _Stages,
+    probabilities: np.ndarray,
+    head: Head,
+) -> TextResult:
     notes = []
     if lexicon(language) is None:
         notes.append(f"no lexicon for language {language!r}: the learned stage alone decided")
@@ -216,7 +234,7 @@ def _combine(text: str, language: str, mine: list[int], stages: _Stages, head: H
             if match is not None:
                 contexts += [c for c in match.contexts if c not in contexts]
             lexical = match is not None and match.decisive(category)
-            learned = float(stages.probabilities[w, c_index])
+            learned = float(probabilities[w, c_index])
             if (
                 lexical
                 and language in LEARNED_LANGUAGES

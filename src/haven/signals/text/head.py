@@ -84,18 +84,29 @@ class Head:
             for layer, (down, up) in self.adapters.items()
         }
 
-    def probabilities(
+    def logits(
         self, states: Sequence[np.ndarray], lexical: np.ndarray, normalised_texts: Sequence[str]
-    ) -> np.ndarray:
-        """Per text: its adapted token states, its lexicon features and the normalised text
-        (for the word model) -> a probability per category."""
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Per text: its adapted token states, its lexicon features and the normalised text ->
+        the classifier's logits and the word model's (None without one), kept apart so a
+        trainer can try several blends on one pass of the encoder."""
         if not states:
-            return np.zeros((0, len(self.categories)), np.float32)
+            empty = np.zeros((0, len(self.categories)), np.float32)
+            return empty, (empty if self.words is not None else None)
         joined = np.hstack([np.stack([pooled(s) for s in states]), lexical])
-        logits = joined @ self.out_weight + self.out_bias
-        if self.words is not None and self.blend < 1:
-            words = self.words.logits(normalised_texts)
-            logits = self.blend * logits + (1 - self.blend) * words
+        classifier = joined @ self.out_weight + self.out_bias
+        words = self.words.logits(normalised_texts) if self.words is not None else None
+        return classifier, words
+
+    def blended(
+        self, classifier: np.ndarray, words: np.ndarray | None, blend: float | None = None
+    ) -> np.ndarray:
+        """The probability per text and category from the two logits, the classifier's
+        share being ``blend`` (the head's own unless given)."""
+        share = self.blend if blend is None else blend
+        logits = (
+            classifier if words is None or share >= 1 else share * classifier + (1 - share) * words
+        )
         return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
 
 

@@ -302,10 +302,10 @@ def choose_on(
     derived int8 encoder with the head's adapters, the lexicon, the classifier and the word
     model in numpy), for each blend in ``BLENDS``: the one scoring best."""
     hard_negative = np.array([e.kind == "hard_negative" for e in validation])
+    blends = BLENDS if head.words is not None else (1.0,)
+    scores = stage_scores([e.text for e in validation], head, blends)
     best: tuple[float, Choice] | None = None
-    for blend in BLENDS if head.words is not None else (1.0,):
-        blended = dataclasses.replace(head, blend=blend)
-        learned, lexical = stage_scores([e.text for e in validation], blended)
+    for blend, (learned, lexical) in scores.items():
         score, veto, chosen = choose(learned, lexical, targets(validation), hard_negative, budget)
         if best is None or score > best[0]:
             best = (score, Choice(blend, veto, chosen))
