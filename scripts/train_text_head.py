@@ -11,10 +11,11 @@ the classifier with PyTorch on MiniLM's weights as read from the packaged ONNX f
 the validation texts through the model as Haven runs it (the derived int8 encoder with the
 adapters, the lexicon, the head and the word model in numpy) and writes the blend of the two
 and the thresholds that score best there, within the hard-negative budget
-(``--hard-negative-budget``), into ``head.json`` with the training facts. About 15 minutes
-on 2 cores (27,000 texts); ``--words-only`` keeps the adapters and the classifier and takes
-under a minute. The held-out split and the external sets are only read by the
-benchmarks (``benchmarks/text_quality.py``, ``text_budgets.py``, ``text_model_variants.py``).
+(``--hard-negative-budget``), into ``head.json`` with the training facts. About 25 minutes
+on 2 cores (30,000 texts); ``--words-only`` keeps the adapters and the classifier and takes
+about a minute; ``--thresholds-only`` under a minute. The held-out split and the external
+sets are only read by the benchmarks (``benchmarks/text_quality.py``, ``text_budgets.py``,
+``text_model_variants.py``).
 """
 
 from __future__ import annotations
