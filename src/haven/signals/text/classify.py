@@ -188,19 +188,18 @@ def stage_scores(
     several windows is judged as if its best window held the term; the texts thresholds are
     chosen on are short.) The texts go through the encoder once for all the blends."""
     stages = _run_stages(texts, "en", head)
+    owners = np.array([index for index, _, _ in stages.windows], np.intp)
+    decisive = np.array(
+        [[m is not None and m.decisive(c) for c in CATEGORY_IDS] for m in stages.matches], bool
+    ).reshape(len(stages.windows), len(CATEGORY_IDS))
+    # Whether a lexicon term decided does not depend on the blend: computed once.
+    lexical = np.zeros((len(texts), len(CATEGORY_IDS)), bool)
+    np.logical_or.at(lexical, owners, decisive)
     scores = {}
     for blend in blends:
         probabilities = head.blended(stages.classifier_logits, stages.word_logits, blend)
         learned = np.zeros((len(texts), len(CATEGORY_IDS)), np.float32)
-        lexical = np.zeros((len(texts), len(CATEGORY_IDS)), bool)
-        for w, (index, _, _) in enumerate(stages.windows):
-            match = stages.matches[w]
-            for c, category in enumerate(CATEGORY_IDS):
-                probability = float(probabilities[w, c])
-                decisive = match is not None and match.decisive(category)
-                if probability >= learned[index, c] or decisive:
-                    learned[index, c] = max(probability, learned[index, c])
-                    lexical[index, c] |= decisive
+        np.maximum.at(learned, owners, probabilities)
         scores[blend] = (learned, lexical)
     return scores
 
