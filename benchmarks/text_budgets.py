@@ -38,8 +38,7 @@ def main() -> int:
     sets = {"held-out": [e for e in examples if e.test_split]}
     sets |= {path.name: training.load_examples([path]) for path in external}
     head = shipped_head()
-    for budget in options.budgets:
-        choice = training.choose_on(validation, head, budget)
+    for budget, choice in training.choices_on(validation, head, options.budgets).items():
         rechosen = dataclasses.replace(
             head, thresholds=choice.thresholds, lexicon_veto=choice.lexicon_veto, blend=choice.blend
         )

@@ -180,3 +180,14 @@ def test_choose_returns_its_score_a_known_veto_and_a_threshold_per_category() ->
     score, veto, chosen = training.choose(learned, lexical, truth.astype(np.float32), hard_negative)
     assert 0.95 < score <= 1.0  # the scores separate the harms
     assert veto in training.LEXICON_VETOES and set(chosen) == set(CATEGORY_IDS)
+
+
+def test_choices_for_several_budgets_are_those_chosen_for_each_alone() -> None:
+    examples = [e for e in training.load_examples(training.dataset_files(DATA)[0]) if e.validation][
+        :120
+    ]
+    budgets = (1.0, 0.05)
+    together = training.choices_on(examples, shipped_head(), budgets)
+    assert list(together) == list(budgets)
+    for budget in budgets:
+        assert together[budget] == training.choose_on(examples, shipped_head(), budget)

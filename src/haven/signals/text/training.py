@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -301,16 +301,27 @@ def choose_on(
     """``choose`` for these validation texts run through ``head`` as Haven runs it (the
     derived int8 encoder with the head's adapters, the lexicon, the classifier and the word
     model in numpy), for each blend in ``BLENDS``: the one scoring best."""
+    return choices_on(validation, head, (budget,))[budget]
+
+
+def choices_on(
+    validation: list[Example], head: Head, budgets: Sequence[float]
+) -> dict[float, Choice]:
+    """``choose_on`` for each of several budgets, the texts read by the encoder once."""
     hard_negative = np.array([e.kind == "hard_negative" for e in validation])
+    y = targets(validation)
     blends = BLENDS if head.words is not None else (1.0,)
     scores = stage_scores([e.text for e in validation], head, blends)
-    best: tuple[float, Choice] | None = None
-    for blend, (learned, lexical) in scores.items():
-        score, veto, chosen = choose(learned, lexical, targets(validation), hard_negative, budget)
-        if best is None or score > best[0]:
-            best = (score, Choice(blend, veto, chosen))
-    assert best is not None
-    return best[1]
+    choices = {}
+    for budget in budgets:
+        best: tuple[float, Choice] | None = None
+        for blend, (learned, lexical) in scores.items():
+            score, veto, chosen = choose(learned, lexical, y, hard_negative, budget)
+            if best is None or score > best[0]:
+                best = (score, Choice(blend, veto, chosen))
+        assert best is not None
+        choices[budget] = best[1]
+    return choices
 
 
 def fit_word_model(fitted: list[Example], c: float = WORD_MODEL_C) -> WordModel:
