@@ -3,6 +3,7 @@ training is reproducible, and the shipped head matches the data in the repositor
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -157,7 +158,7 @@ def test_thresholds_are_raised_until_hard_negatives_are_within_budget() -> None:
     flagged = (scores[hard_negative] >= cut).any(axis=1).mean()
     assert flagged <= 0.05
     recall = (scores[:100, self_harm] >= cut[self_harm]).mean()
-    assert recall >= training.SELF_HARM_RECALL_FLOOR
+    assert recall >= training.self_harm_recall_floor(100)
     assert cut[hate] > 0.3  # the cheap category was tightened
     assert np.all(cut >= start)  # thresholds are only ever raised
 
@@ -191,3 +192,27 @@ def test_choices_for_several_budgets_are_those_chosen_for_each_alone() -> None:
     assert list(together) == list(budgets)
     for budget in budgets:
         assert together[budget] == training.choose_on(examples, shipped_head(), budget)
+
+
+def _wilson_lower(flagged: int, total: int, z: float) -> float:
+    recall = flagged / total
+    spread = z * math.sqrt(recall * (1 - recall) / total + z * z / (4 * total**2))
+    return (recall + z * z / (2 * total) - spread) / (1 + z * z / total)
+
+
+@pytest.mark.parametrize("in_crisis", [50, 288, 313, 1000])
+def test_the_self_harm_floor_is_the_least_recall_whose_lower_bound_meets_the_target(
+    in_crisis: int,
+) -> None:
+    floor = training.self_harm_recall_floor(in_crisis)
+    flagged = round(floor * in_crisis)
+    z = training.SELF_HARM_CONFIDENCE_Z
+    assert _wilson_lower(flagged, in_crisis, z) >= training.SELF_HARM_RECALL_TARGET
+    assert _wilson_lower(flagged - 1, in_crisis, z) < training.SELF_HARM_RECALL_TARGET
+
+
+def test_the_self_harm_floor_asks_more_of_a_small_validation_split() -> None:
+    floors = [training.self_harm_recall_floor(n) for n in (100, 300, 1000, 10_000)]
+    assert floors == sorted(floors, reverse=True)
+    assert floors[0] > 0.95 and 0.9 < floors[-1] < 0.91
+    assert training.self_harm_recall_floor(0) == training.SELF_HARM_RECALL_TARGET

@@ -13,10 +13,12 @@ The blend of the classifier's and the word model's logits, the lexicon veto and 
 per category are chosen together on the validation split's probabilities from the model as
 it runs (the derived int8 encoder with the adapters, and the head in numpy): the threshold
 that maximises F1, or F2 for self-harm and grooming (missing a person in crisis or a child
-being groomed costs most), self-harm's lowered where needed to keep its recall at 0.93; then,
-while more than a budget of the hard negatives (10 %) would be flagged, the threshold whose
-raising clears the most of them for the least F-score is raised, never taking self-harm
-recall under 0.93. The test split is never looked at while training or choosing thresholds.
+being groomed costs most), self-harm's lowered where needed to keep its recall at a floor
+that the validation split shows with 99 % confidence to be at least 0.9 (about 0.94);
+then, while more than a budget of the hard negatives (10 %) would be flagged, the threshold
+whose raising clears the most of them for the least F-score is raised, never taking
+self-harm recall under that floor. The test split is never looked at while training or
+choosing thresholds.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -65,10 +68,33 @@ HARD_NEGATIVE_BUDGET = 0.10
 WORD_MODEL_C = 16.0
 # The classifier's shares of the blended logits tried on validation (1: no word model).
 BLENDS = (1.0, 0.7, 0.6, 0.5, 0.4, 0.3)
-# Self-harm recall on validation stays at least this (a margin over the issue's 0.9): its
-# threshold is lowered to keep it and never raised past it.
-SELF_HARM_RECALL_FLOOR = 0.93
+# Self-harm recall: the issue's target, and the confidence with which the validation split
+# must show it (one-sided, 99 %: z = 2.326). See ``self_harm_recall_floor``.
+SELF_HARM_RECALL_TARGET = 0.9
+SELF_HARM_CONFIDENCE_Z = 2.326
 _SELF_HARM = CATEGORY_IDS.index("self_harm_suicide")
+
+
+def self_harm_recall_floor(in_crisis: int) -> float:
+    """The least share of the validation split's texts of people in crisis that self-harm's
+    threshold must flag: the smallest recall whose one-sided 99 % Wilson lower bound is at
+    least ``SELF_HARM_RECALL_TARGET``. Self-harm's threshold is lowered to keep it and never
+    raised past it.
+
+    Why a bound and not the target itself: the threshold is chosen on a few hundred texts, so
+    the recall it shows there is an estimate. A fixed floor of 0.93 (the heads until
+    2026-12-06) gave held-out recall of 0.892 to 0.910; with 300 texts in crisis this rule
+    asks for about 0.94, and the larger the validation split, the closer to 0.9 it asks."""
+    if in_crisis <= 0:
+        return SELF_HARM_RECALL_TARGET
+    z = SELF_HARM_CONFIDENCE_Z
+    for flagged in range(in_crisis + 1):
+        recall = flagged / in_crisis
+        spread = z * math.sqrt(recall * (1 - recall) / in_crisis + z * z / (4 * in_crisis**2))
+        lower = (recall + z * z / (2 * in_crisis) - spread) / (1 + z * z / in_crisis)
+        if lower >= SELF_HARM_RECALL_TARGET:
+            return recall
+    return 1.0
 
 
 class DatasetError(ValueError):
@@ -178,7 +204,7 @@ def _best_threshold(scores: np.ndarray, truth: np.ndarray, beta: float = 1.0) ->
 def thresholds(probabilities: np.ndarray, y: np.ndarray) -> dict[str, float]:
     """Per category, the threshold with the best F-score on these validation probabilities
     (F2 for the categories where a miss costs most); self-harm's no higher than keeps its
-    recall at ``SELF_HARM_RECALL_FLOOR``, whatever the F-score says."""
+    recall at ``self_harm_recall_floor``, whatever the F-score says."""
     truth = y > 0
     chosen = {
         category: _best_threshold(
@@ -189,7 +215,8 @@ def thresholds(probabilities: np.ndarray, y: np.ndarray) -> dict[str, float]:
     in_crisis = probabilities[truth[:, _SELF_HARM], _SELF_HARM]
     if in_crisis.size:
         # The highest threshold that still flags the floor's share of the people in crisis.
-        keeps_floor = np.quantile(in_crisis, 1 - SELF_HARM_RECALL_FLOOR, method="lower")
+        floor = self_harm_recall_floor(in_crisis.size)
+        keeps_floor = np.quantile(in_crisis, 1 - floor, method="lower")
         chosen["self_harm_suicide"] = min(chosen["self_harm_suicide"], float(keeps_floor))
     return chosen
 
@@ -218,7 +245,7 @@ def within_budget(
 ) -> np.ndarray:
     """Raise thresholds until at most ``budget`` (a share) of the hard negatives are
     flagged, each step the one that clears the most hard negatives for the least mean
-    F-score, never taking self-harm recall under ``SELF_HARM_RECALL_FLOOR``.
+    F-score, never taking self-harm recall under ``self_harm_recall_floor``.
 
     The F-optimal thresholds of each category alone add up: thirteen categories, each
     flagging a few hyperboles and counter-speech texts, flag far more than the issue's 5 % of
@@ -226,6 +253,7 @@ def within_budget(
     cut = cut.copy()
     self_harm = _SELF_HARM
     in_crisis = truth[:, self_harm]
+    floor = self_harm_recall_floor(int(in_crisis.sum()))
     hard = decided[hard_negative]
 
     def flagged_hard(candidate: np.ndarray) -> int:
@@ -242,8 +270,7 @@ def within_budget(
                 candidate = cut.copy()
                 candidate[i] = min(float(score) + 1e-4, 1.0)
                 if i == self_harm and (
-                    (decided[in_crisis, self_harm] >= candidate[self_harm]).mean()
-                    < SELF_HARM_RECALL_FLOOR
+                    (decided[in_crisis, self_harm] >= candidate[self_harm]).mean() < floor
                 ):
                     break
                 cleared = now_flagged - flagged_hard(candidate)
