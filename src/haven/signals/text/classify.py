@@ -172,11 +172,13 @@ def classify_texts(
     head = head or shipped_head()
     stages = _run_stages(texts, language, head)
     probabilities = head.blended(stages.classifier_logits, stages.word_logits)
-    results = []
-    for index, text in enumerate(texts):
-        mine = [w for w, (owner, _, _) in enumerate(stages.windows) if owner == index]
-        results.append(_combine(text, language, mine, stages, probabilities, head))
-    return results
+    windows_of: list[list[int]] = [[] for _ in texts]
+    for w, (owner, _, _) in enumerate(stages.windows):
+        windows_of[owner].append(w)
+    return [
+        _combine(text, language, windows_of[index], stages, probabilities, head)
+        for index, text in enumerate(texts)
+    ]
 
 
 def stage_scores(
@@ -225,13 +227,14 @@ def _combine(
     scores = dict.fromkeys(CATEGORY_IDS, 0.0)
     findings: list[CategoryFinding] = []
     contexts: list[str] = []
+    for w in mine:
+        match = stages.matches[w]
+        if match is not None:
+            contexts += [c for c in match.contexts if c not in contexts]
     for c_index, category in enumerate(CATEGORY_IDS):
-        best: CategoryFinding | None = None
+        best: tuple[float, bool, int] | None = None  # score, decided by the lexicon, window
         for w in mine:
-            _, start, end = stages.windows[w]
             match = stages.matches[w]
-            if match is not None:
-                contexts += [c for c in match.contexts if c not in contexts]
             lexical = match is not None and match.decisive(category)
             learned = float(probabilities[w, c_index])
             if (
@@ -247,21 +250,32 @@ def _combine(
                 overruled = f"a {category} term was read in its context and overruled"
                 notes += [overruled] if overruled not in notes else []
             score = max(learned, STRONG_SCORE) if lexical else learned
-            finding = CategoryFinding(category, score, "lexicon" if lexical else "learned")
-            hits = [h for h in (match.hits if match else []) if h.category == category]
-            finding.spans = [
-                Span(start + h.start, start + h.end, text[start + h.start : start + h.end], h.term)
-                for h in hits
-            ] or [Span(start, end, text[start:end])]
-            if best is None or finding.score > best.score:
-                best = finding
+            if best is None or score > best[0]:
+                best = (score, lexical, w)
         if best is None:
             continue
-        scores[category] = round(best.score, 4)
+        score, lexical, w = best
+        scores[category] = round(score, 4)
         threshold = head.thresholds.get(category, 0.5)
         if language not in LEARNED_LANGUAGES:
             threshold = max(threshold, UNTRAINED_LANGUAGE_THRESHOLD)
-        if best.stage == "lexicon" or best.score >= threshold:
-            findings.append(best)
+        if lexical or score >= threshold:
+            findings.append(_finding(text, category, score, lexical, stages, w))
     findings.sort(key=lambda f: -f.score)
     return TextResult(text, language, scores, findings, contexts, notes)
+
+
+def _finding(
+    text: str, category: str, score: float, lexical: bool, stages: _Stages, window: int
+) -> CategoryFinding:
+    """A flagged category, with the spans of its window that triggered it: the lexicon's
+    terms, or the whole window where the learned stage decided."""
+    _, start, end = stages.windows[window]
+    match = stages.matches[window]
+    finding = CategoryFinding(category, score, "lexicon" if lexical else "learned")
+    hits = [h for h in (match.hits if match else []) if h.category == category]
+    finding.spans = [
+        Span(start + h.start, start + h.end, text[start + h.start : start + h.end], h.term)
+        for h in hits
+    ] or [Span(start, end, text[start:end])]
+    return finding
