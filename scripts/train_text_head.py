@@ -11,8 +11,8 @@ the classifier with PyTorch on MiniLM's weights as read from the packaged ONNX f
 the validation texts through the model as Haven runs it (the derived int8 encoder with the
 adapters, the lexicon, the head and the word model in numpy) and writes the blend of the two
 and the thresholds that score best there, within the hard-negative budget
-(``--hard-negative-budget``), into ``head.json`` with the training facts. About 25 minutes
-on 2 cores (30,000 texts); ``--words-only`` keeps the adapters and the classifier and takes
+(``--hard-negative-budget``), into ``head.json`` with the training facts. About 20 minutes
+on 2 cores (35,000 texts); ``--words-only`` keeps the adapters and the classifier and takes
 about a minute; ``--thresholds-only`` under a minute. The held-out split and the external
 sets are only read by the benchmarks (``benchmarks/text_quality.py``, ``text_budgets.py``,
 ``text_model_variants.py``).
