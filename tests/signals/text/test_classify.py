@@ -139,3 +139,11 @@ def test_each_text_is_read_in_its_own_language() -> None:
     report = TextAnalyzer().analyze_texts(items).report
     assert [item["language"] for item in report["items"]] == ["en", "es"]
     assert any("no lexicon" in note for note in report["items"][1]["notes"])
+
+
+def test_a_batch_with_one_bad_text_is_refused_whole() -> None:
+    from haven.signals.text.classify import InvalidText
+
+    texts = ["fine text"] * 64 + ["bad \ud800"]
+    with pytest.raises(InvalidText):
+        classify_texts(texts)
