@@ -14,7 +14,6 @@ a minute a budget on 2 cores::
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
 import sys
 from pathlib import Path
@@ -39,10 +38,11 @@ def main() -> int:
     sets |= {path.name: training.load_examples([path]) for path in external}
     head = shipped_head()
     for budget, choice in training.choices_on(validation, head, options.budgets).items():
-        rechosen = dataclasses.replace(
-            head, thresholds=choice.thresholds, lexicon_veto=choice.lexicon_veto, blend=choice.blend
+        rechosen = choice.applied_to(head)
+        print(
+            f"budget {budget:.0%} (blend {choice.blend}, lexicon veto {choice.lexicon_veto},"
+            f" critical veto {choice.critical_veto})"
         )
-        print(f"budget {budget:.0%} (blend {choice.blend}, lexicon veto {choice.lexicon_veto})")
         for name, texts in sets.items():
             figures = evaluate(name, texts, rechosen, io.StringIO())
             print(

@@ -75,8 +75,7 @@ def trained(settings: dict[str, float], examples: list[training.Example]) -> Hea
     }
     probe = from_files(buffer.getvalue(), meta)
     choice = training.choose_on(validation, probe, settings["budget"])
-    chosen = {"thresholds": choice.thresholds, "lexicon_veto": choice.lexicon_veto}
-    return from_files(buffer.getvalue(), meta | chosen | {"blend": choice.blend})
+    return choice.applied_to(from_files(buffer.getvalue(), meta))
 
 
 def main() -> int:
@@ -95,6 +94,7 @@ def main() -> int:
         figures = {name: evaluate(name, texts, head, io.StringIO()) for name, texts in sets.items()}
         print(
             f"{settings} blend {head.blend} veto {head.lexicon_veto}"
+            f" critical veto {head.critical_veto}"
             f" ({time.perf_counter() - began:.0f} s)\n"
             + "\n".join(
                 f"  {name:<24} macro F1 {f['macro_f1']:.3f}  hard-negative FPR"

@@ -36,7 +36,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "datasets" / "text-safety"
 OUTPUT = ROOT / "src" / "haven" / "signals" / "text"
 # What head.json holds that is chosen on validation, not trained.
-CHOSEN_ON_VALIDATION = ("categories", "thresholds", "lexicon_veto", "blend", "hard_negative_budget")
+CHOSEN_ON_VALIDATION = (
+    "categories",
+    "thresholds",
+    "lexicon_veto",
+    "critical_veto",
+    "blend",
+    "hard_negative_budget",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from haven.signals.text.classify import (
+    CRITICAL,
     MAX_TEXT_CHARACTERS,
-    NEVER_OVERRULED,
     TextTooLong,
     classify_texts,
 )
@@ -66,20 +66,28 @@ def test_the_learned_stage_may_overrule_a_lexicon_term_it_reads_in_context() -> 
     trusted = classify_texts([text], head=trusting)[0]
     assert {f.stage for f in trusted.findings} >= {"lexicon"}
     overruled = classify_texts([text], head=doubting)[0]
-    assert all(
-        f.stage == "learned" for f in overruled.findings if f.category not in NEVER_OVERRULED
-    )
+    assert all(f.stage == "learned" for f in overruled.findings if f.category not in CRITICAL)
     assert any("harassment_bullying term" in note for note in overruled.notes)
 
 
-def test_a_crisis_term_is_never_overruled() -> None:
-    # The learned stage reads this as an eating disorder alone; the person in crisis must
-    # still be seen.
-    doubting = dataclasses.replace(shipped_head(), lexicon_veto=1.01)
-    result = classify_texts(["i want to die, need thinspo and purge tips"], head=doubting)[0]
+def test_a_crisis_term_is_overruled_by_the_critical_veto_alone() -> None:
+    # A learned stage that doubted every term: the person in crisis is still seen, unless
+    # the critical categories' own veto is raised past the learned score too.
+    text = "i want to die, need thinspo and purge tips"
+    doubting = dataclasses.replace(shipped_head(), lexicon_veto=1.01, critical_veto=0.0)
+    result = classify_texts([text], head=doubting)[0]
     crisis = next(f for f in result.findings if f.category == "self_harm_suicide")
     assert crisis.stage == "lexicon"
     assert not any("self_harm_suicide term" in note for note in result.notes)
+    wholly_doubting = dataclasses.replace(doubting, critical_veto=1.01)
+    result = classify_texts([text], head=wholly_doubting)[0]
+    assert any("self_harm_suicide term" in note for note in result.notes)
+    assert all(f.stage == "learned" for f in result.findings)
+
+
+def test_the_shipped_critical_veto_keeps_the_crisis_read_as_an_eating_disorder() -> None:
+    result = classify_texts(["i want to die, need thinspo and purge tips"])[0]
+    assert "self_harm_suicide" in result.categories
 
 
 def test_empty_text_is_allowed_and_says_so() -> None:

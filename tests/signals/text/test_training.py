@@ -177,9 +177,43 @@ def test_choose_returns_its_score_a_known_veto_and_a_threshold_per_category() ->
     learned = np.where(truth, rng.uniform(0.5, 1.0, truth.shape), rng.uniform(0, 0.4, truth.shape))
     lexical = np.zeros_like(truth)
     hard_negative = ~truth.any(axis=1)
-    score, veto, chosen = training.choose(learned, lexical, truth.astype(np.float32), hard_negative)
+    score, veto, critical, chosen = training.choose(
+        learned, lexical, truth.astype(np.float32), hard_negative
+    )
     assert 0.95 < score <= 1.0  # the scores separate the harms
     assert veto in training.LEXICON_VETOES and set(chosen) == set(CATEGORY_IDS)
+    assert critical == max(training.CRITICAL_VETOES)  # no critical term to keep
+
+
+_SELF_HARM = CATEGORY_IDS.index("self_harm_suicide")
+_GROOMING = CATEGORY_IDS.index("child_sexual_exploitation_grooming")
+
+
+def test_the_critical_veto_overrules_no_validation_text_truly_of_the_category() -> None:
+    truth = np.zeros((4, len(CATEGORY_IDS)), bool)
+    lexical = np.zeros_like(truth)
+    learned = np.full(truth.shape, 0.5, np.float32)
+    lexical[:, _SELF_HARM] = True
+    truth[:2, _SELF_HARM] = True  # two crises with a self-harm term, two jokes
+    learned[:, _SELF_HARM] = [0.9, 0.03, 0.001, 0.002]
+    assert training.critical_veto(learned, lexical, truth) == 0.02  # the largest <= 0.03
+    learned[1, _SELF_HARM] = 0.02  # a crisis at exactly the veto is not overruled
+    assert training.critical_veto(learned, lexical, truth) == 0.02
+
+
+def test_the_critical_veto_looks_at_grooming_too_and_never_passes_its_cap() -> None:
+    truth = np.zeros((3, len(CATEGORY_IDS)), bool)
+    lexical = np.zeros_like(truth)
+    learned = np.full(truth.shape, 0.9, np.float32)
+    lexical[:, _GROOMING] = truth[0, _GROOMING] = True
+    assert training.critical_veto(learned, lexical, truth) == max(training.CRITICAL_VETOES)
+    learned[0, _GROOMING] = 0.005
+    assert training.critical_veto(learned, lexical, truth) == 0.0
+    # A harm text without the term, or a term on a text of another category, does not count.
+    lexical[0, _GROOMING] = False
+    truth[1, _SELF_HARM] = True
+    learned[1, _SELF_HARM] = 0.001
+    assert training.critical_veto(learned, lexical, truth) == max(training.CRITICAL_VETOES)
 
 
 def test_choices_for_several_budgets_are_those_chosen_for_each_alone() -> None:

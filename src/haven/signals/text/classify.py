@@ -42,11 +42,11 @@ MAX_TEXT_CHARACTERS = 100_000
 WINDOW_WORDS = 24
 _WORDS = re.compile(r"\S+")
 LEARNED_LANGUAGES = ("en",)
-# A strong lexicon term of these categories always decides, whatever the learned stage says:
-# missing a person in crisis or a child being groomed costs most, and the learned stage reads
-# "i want to die, need thinspo" as an eating disorder alone (the lexicon's own safe contexts
-# still disarm a term).
-NEVER_OVERRULED = frozenset(c.id for c in CATEGORIES if c.critical)
+# A strong lexicon term of these categories is overruled only by a far surer learned stage
+# (``Head.critical_veto``, not ``Head.lexicon_veto``): missing a person in crisis or a child
+# being groomed costs most, and an earlier head read "i want to die, need thinspo" as an
+# eating disorder alone (self-harm 0.02). The lexicon's own safe contexts still disarm a term.
+CRITICAL = frozenset(c.id for c in CATEGORIES if c.critical)
 # In a language the head was not trained on, a learned finding needs at least this score.
 UNTRAINED_LANGUAGE_THRESHOLD = 0.9
 
@@ -237,12 +237,8 @@ def _combine(
             match = stages.matches[w]
             lexical = match is not None and match.decisive(category)
             learned = float(probabilities[w, c_index])
-            if (
-                lexical
-                and language in LEARNED_LANGUAGES
-                and learned < head.lexicon_veto
-                and category not in NEVER_OVERRULED
-            ):
+            veto = head.critical_veto if category in CRITICAL else head.lexicon_veto
+            if lexical and language in LEARNED_LANGUAGES and learned < veto:
                 # The learned stage reads the term in its sentence ("he told me to 'go die'
                 # so I reported him"): where it is sure the text is not this harm, the term
                 # alone does not decide.

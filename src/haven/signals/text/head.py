@@ -68,6 +68,10 @@ class Head:
     # Below this learned probability, a strong lexicon term does not decide its category
     # alone (English, where the learned stage was trained): chosen on the validation split.
     lexicon_veto: float = 0.0
+    # The same for the critical categories (self-harm, grooming), where a miss costs most:
+    # only a learned stage surer than it ever was on a validation text truly of the category
+    # overrules their terms (``training.critical_veto``). 0: never overruled.
+    critical_veto: float = 0.0
     words: WordModel | None = None
     # The classifier's share of the logits blended with the word model's (1: the classifier
     # alone): chosen on the validation split.
@@ -154,6 +158,7 @@ def from_files(weights: bytes, meta: dict[str, object]) -> Head:
         facts=meta,
         digest=hashlib.sha256(weights).hexdigest(),
         lexicon_veto=float(meta.get("lexicon_veto", 0.0)),  # type: ignore[arg-type]
+        critical_veto=float(meta.get("critical_veto", 0.0)),  # type: ignore[arg-type]
         words=WordModel.from_arrays(arrays),
         blend=float(meta.get("blend", 1.0)),  # type: ignore[arg-type]
     )

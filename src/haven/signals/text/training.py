@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from haven.signals.text.classify import NEVER_OVERRULED, stage_scores
+from haven.signals.text.classify import CRITICAL, stage_scores
 from haven.signals.text.embeddings import tokenizer
 from haven.signals.text.head import Head, lexicon_features
 from haven.signals.text.lexicon import lexicon
@@ -223,6 +223,10 @@ def thresholds(probabilities: np.ndarray, y: np.ndarray) -> dict[str, float]:
 
 # Candidate floors under which the learned stage overrules a strong lexicon term.
 LEXICON_VETOES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
+# The critical categories' veto is one of these: at most 0.1, so the learned stage must be at
+# least 90 % sure a self-harm or grooming term is not what it seems (``critical_veto``).
+CRITICAL_VETOES = (0.0, 0.01, 0.02, 0.05, 0.1)
+_CRITICAL = np.array([c in CRITICAL for c in CATEGORY_IDS])
 
 
 def _mean_f_beta(decided: np.ndarray, truth: np.ndarray, cut: np.ndarray) -> float:
@@ -286,22 +290,39 @@ def within_budget(
     return cut
 
 
+def critical_veto(learned: np.ndarray, lexical: np.ndarray, truth: np.ndarray) -> float:
+    """The veto for the critical categories' lexicon terms: the largest of
+    ``CRITICAL_VETOES`` that would overrule no validation text truly of a critical category
+    whose term decided it.
+
+    Why: a self-harm term in a joke, a compliment or a recovery post ("this song is so good
+    i want to die", "two years since i last hurt myself") flagged it whatever the learned
+    stage read (27 of the 112 hard negatives flagged for self-harm on the validation split of
+    2026-12-06's fifth session). Overruling a term that marked a person in crisis costs most,
+    so the veto is no higher than the learned stage's lowest score on such a text."""
+    surest = learned[:, _CRITICAL][lexical[:, _CRITICAL] & truth[:, _CRITICAL]]
+    lowest = float(surest.min()) if surest.size else 1.0
+    return max(veto for veto in CRITICAL_VETOES if veto <= lowest)
+
+
 def choose(
     learned: np.ndarray,
     lexical: np.ndarray,
     y: np.ndarray,
     hard_negative: np.ndarray,
     budget: float = HARD_NEGATIVE_BUDGET,
-) -> tuple[float, float, dict[str, float]]:
+) -> tuple[float, float, float, dict[str, float]]:
     """The lexicon veto and the thresholds that together score best on the validation split
     (mean F-score over the categories, F2 where a miss costs most), the thresholds then
-    raised until the hard negatives flagged are within budget (``within_budget``).
-    Returns that mean F-score, the veto and the thresholds."""
+    raised until the hard negatives flagged are within budget (``within_budget``); the
+    critical categories' veto by ``critical_veto``. Returns that mean F-score, the veto, the
+    critical categories' veto and the thresholds."""
     truth = y > 0
-    never_overruled = np.array([c in NEVER_OVERRULED for c in CATEGORY_IDS])
+    critical = critical_veto(learned, lexical, truth)
     best: tuple[float, float, np.ndarray] | None = None
     for veto in LEXICON_VETOES:
-        decided = np.where(lexical & ((learned >= veto) | never_overruled), 1.0, learned)
+        vetoes = np.where(_CRITICAL, critical, veto)
+        decided = np.where(lexical & (learned >= vetoes), 1.0, learned)
         chosen = thresholds(decided, y)
         cut = within_budget(
             decided, truth, hard_negative, np.array([chosen[c] for c in CATEGORY_IDS]), budget
@@ -310,7 +331,7 @@ def choose(
         if best is None or score > best[0]:
             best = (score, veto, cut)
     assert best is not None
-    return best[0], best[1], {c: float(best[2][i]) for i, c in enumerate(CATEGORY_IDS)}
+    return best[0], best[1], critical, {c: float(best[2][i]) for i, c in enumerate(CATEGORY_IDS)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -319,7 +340,18 @@ class Choice:
 
     blend: float
     lexicon_veto: float
+    critical_veto: float
     thresholds: dict[str, float]
+
+    def applied_to(self, head: Head) -> Head:
+        """``head`` with these choices in place of its own."""
+        return dataclasses.replace(
+            head,
+            blend=self.blend,
+            lexicon_veto=self.lexicon_veto,
+            critical_veto=self.critical_veto,
+            thresholds=self.thresholds,
+        )
 
 
 def choose_on(
@@ -343,9 +375,9 @@ def choices_on(
     for budget in budgets:
         best: tuple[float, Choice] | None = None
         for blend, (learned, lexical) in scores.items():
-            score, veto, chosen = choose(learned, lexical, y, hard_negative, budget)
+            score, veto, critical, chosen = choose(learned, lexical, y, hard_negative, budget)
             if best is None or score > best[0]:
-                best = (score, Choice(blend, veto, chosen))
+                best = (score, Choice(blend, veto, critical, chosen))
         assert best is not None
         choices[budget] = best[1]
     return choices
@@ -401,6 +433,7 @@ def save_meta(folder: Path, choice: Choice, facts: dict[str, object]) -> None:
         "categories": list(CATEGORY_IDS),
         "blend": choice.blend,
         "lexicon_veto": choice.lexicon_veto,
+        "critical_veto": choice.critical_veto,
         "thresholds": {k: round(v, 4) for k, v in choice.thresholds.items()},
         **facts,
     }
