@@ -192,7 +192,7 @@ _GROOMING = CATEGORY_IDS.index("child_sexual_exploitation_grooming")
 def test_the_critical_veto_overrules_no_validation_text_truly_of_the_category() -> None:
     truth = np.zeros((4, len(CATEGORY_IDS)), bool)
     lexical = np.zeros_like(truth)
-    learned = np.full(truth.shape, 0.5, np.float32)
+    learned = np.full(truth.shape, 0.5)
     lexical[:, _SELF_HARM] = True
     truth[:2, _SELF_HARM] = True  # two crises with a self-harm term, two jokes
     learned[:, _SELF_HARM] = [0.9, 0.03, 0.001, 0.002]
