@@ -65,6 +65,20 @@ def test_fitting_learns_the_words_of_a_harm_and_is_reproducible() -> None:
     assert threat[THREAT] > 0 > gym[THREAT]
 
 
+def test_a_batch_gets_each_text_s_weighed_terms_times_the_weights() -> None:
+    model = training.fit_word_model(TOY)
+    texts = ["i will hurt you, i will", "", "zzz unknown", "the gym where you live"]
+    expected = []
+    for text in texts:  # one text at a time, as ``Vocabulary.weigh`` weighs it
+        columns, values = model.vocabulary.weigh(text)
+        expected.append(values @ model.weight[columns] + model.bias)
+    together = model.logits(texts)
+    assert together.shape == (4, len(CATEGORY_IDS)) and together.dtype == np.float32
+    assert np.allclose(together, np.stack(expected), atol=1e-5)
+    assert np.array_equal(together[1], together[2])  # nothing known: the bias alone
+    assert model.logits([]).shape == (0, len(CATEGORY_IDS))
+
+
 def test_the_word_model_survives_its_file() -> None:
     model = training.fit_word_model(TOY)
     back = WordModel.from_arrays(model.to_arrays())

@@ -64,6 +64,17 @@ def tokenizer() -> Any:
     return _encoder()[0]
 
 
+@cache
+def _unpadded_tokenizer() -> Any:
+    """The same tokenizer without padding, for many texts at once: each text is run alone,
+    so each keeps its own length."""
+    from tokenizers import Tokenizer
+
+    unpadded = Tokenizer.from_str(tokenizer().to_str())
+    unpadded.no_padding()
+    return unpadded
+
+
 # The text and claims analyzers embed the same texts one after the other: the most recent
 # encodings are kept so the second asks the model for nothing.
 RECENT = 1024
@@ -146,9 +157,8 @@ def _open(path: Path) -> list[Any]:
     ]
 
 
-def _run(session: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
-    encoding = tokenizer().encode(text)
-    ids = np.array([encoding.ids], np.int64)
+def _run(session: Any, token_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.array([token_ids], np.int64)
     hidden = session.run(
         None,
         {
@@ -159,18 +169,21 @@ def _run(session: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
     )[0][0]
     pooled = hidden.mean(axis=0)
     pooled /= max(float(np.linalg.norm(pooled)), 1e-12)
-    return pooled.astype(np.float32), hidden.astype(np.float32)
+    return pooled.astype(np.float32), hidden.astype(np.float32, copy=False)
 
 
 def _compute(texts: list[str], adapter: Adapter | None) -> list[tuple[np.ndarray, np.ndarray]]:
     lanes = _lanes(adapter)
+    # Tokenised in one call, in the tokenizer's own threads outside the interpreter's lock,
+    # so the lanes below hold that lock only to hand each text to the model.
+    token_ids = [encoding.ids for encoding in _unpadded_tokenizer().encode_batch(texts)]
     if len(texts) == 1:
-        return [_run(lanes[0], texts[0])]
+        return [_run(lanes[0], token_ids[0])]
     out: list[tuple[np.ndarray, np.ndarray]] = [None] * len(texts)  # type: ignore[list-item]
 
     def lane(k: int) -> None:
         for index in range(k, len(texts), len(lanes)):
-            out[index] = _run(lanes[k], texts[index])
+            out[index] = _run(lanes[k], token_ids[index])
 
     with ThreadPoolExecutor(len(lanes)) as pool:  # onnxruntime lets go of the GIL
         list(pool.map(lane, range(len(lanes))))
