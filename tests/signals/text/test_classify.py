@@ -85,7 +85,7 @@ def test_a_crisis_term_is_overruled_by_the_critical_veto_alone() -> None:
     assert all(f.stage == "learned" for f in result.findings)
 
 
-def test_the_shipped_critical_veto_keeps_the_crisis_read_as_an_eating_disorder() -> None:
+def test_the_shipped_head_still_sees_the_crisis_beside_the_eating_disorder_terms() -> None:
     result = classify_texts(["i want to die, need thinspo and purge tips"])[0]
     assert "self_harm_suicide" in result.categories
 
