@@ -393,13 +393,9 @@ def fit_word_model(fitted: list[Example], c: float = WORD_MODEL_C) -> WordModel:
 
     normalised = [normalise(e.text).text for e in fitted]
     vocabulary = Vocabulary.build(normalised)
-    weighed = [vocabulary.weigh(text) for text in normalised]
+    sizes, columns, values = vocabulary.weigh_all(normalised)
     rows = csr_matrix(
-        (
-            np.concatenate([values for _, values in weighed]).astype(np.float64),
-            np.concatenate([columns for columns, _ in weighed]),
-            np.cumsum([0] + [len(columns) for columns, _ in weighed]),
-        ),
+        (values.astype(np.float64), columns, np.concatenate([[0], np.cumsum(sizes)])),
         shape=(len(fitted), len(vocabulary.columns)),
     )
     truth = targets(fitted).astype(np.float64)

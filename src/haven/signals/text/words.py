@@ -56,15 +56,31 @@ class Vocabulary:
         return cls({term: column for column, term in enumerate(kept)}, idf)
 
     def weigh(self, normalised_text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The text's known terms as columns and weights: (1 + log count) x idf, scaled to
-        unit length, so a long text and a short one weigh alike."""
-        counts = Counter(t for t in terms(normalised_text) if t in self.columns)
-        columns = np.fromiter((self.columns[t] for t in counts), np.int64, len(counts))
-        values = (1 + np.log(np.fromiter(counts.values(), np.float32, len(counts)))) * (
-            self.idf[columns]
-        )
-        length = float(np.sqrt((values**2).sum()))
-        return columns, values / length if length else values
+        """The text's known terms as columns and weights (``weigh_all`` for one text)."""
+        _, columns, values = self.weigh_all([normalised_text])
+        return columns, values
+
+    def weigh_all(
+        self, normalised_texts: Iterable[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each text's known terms as columns and weights, texts one after another: how many
+        terms each text has, then their columns and weights, (1 + log count) x idf, scaled
+        to unit length per text, so a long text and a short one weigh alike. Only the
+        counting is done text by text; the arithmetic once for all of them."""
+        columns: list[int] = []
+        counts: list[int] = []
+        sizes: list[int] = []
+        for text in normalised_texts:
+            mine = Counter(t for t in terms(text) if t in self.columns)
+            columns += [self.columns[t] for t in mine]
+            counts += mine.values()
+            sizes.append(len(mine))
+        column = np.array(columns, np.int64)
+        values = (1 + np.log(np.array(counts, np.float32))) * self.idf[column]
+        owner = np.repeat(np.arange(len(sizes)), sizes)
+        # Every known term weighs at least 1, so a text with terms has a length above 0.
+        length = np.sqrt(np.bincount(owner, values**2, len(sizes)))
+        return np.array(sizes, np.int64), column, values / length[owner]
 
     def terms_in_order(self) -> list[str]:
         ordered = [""] * len(self.columns)
@@ -81,27 +97,11 @@ class WordModel:
 
     def logits(self, normalised_texts: Iterable[str]) -> np.ndarray:
         """Per text, one logit per category: its weighed terms times the weights, plus the
-        bias. The texts' terms are counted one by one; the arithmetic is done for the whole
-        batch at once (a handful of numpy calls, not a handful per text)."""
-        columns: list[int] = []
-        counts: list[int] = []
-        sizes: list[int] = []
-        known = self.vocabulary.columns
-        for text in normalised_texts:
-            mine = Counter(t for t in terms(text) if t in known)
-            columns += [known[t] for t in mine]
-            counts += mine.values()
-            sizes.append(len(mine))
+        bias, for the whole batch at once."""
+        sizes, columns, values = self.vocabulary.weigh_all(normalised_texts)
         out = np.tile(self.bias.astype(np.float32), (len(sizes), 1))
-        if not columns:
-            return out
-        column = np.array(columns, np.intp)
-        values = (1 + np.log(np.array(counts, np.float32))) * self.vocabulary.idf[column]
         owner = np.repeat(np.arange(len(sizes)), sizes)
-        # Unit length per text (``Vocabulary.weigh``): a long text and a short one weigh alike.
-        length = np.sqrt(np.bincount(owner, values**2, len(sizes)))
-        values = values / length[owner]
-        np.add.at(out, owner, values[:, None] * self.weight[column])
+        np.add.at(out, owner, values[:, None] * self.weight[columns])
         return out
 
     def to_arrays(self) -> dict[str, np.ndarray]:
