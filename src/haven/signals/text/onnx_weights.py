@@ -1,10 +1,10 @@
-"""Reading MiniLM's weights out of the packaged ONNX graph, and writing adapted ones back.
+"""Reading MiniLM's weights out of the packaged ONNX graph, and adding learned changes.
 
 The packaged ``model.onnx`` keeps each weight matrix as int8 numbers and a scale, turned back
 into floats by a ``Cast`` and a ``Mul`` inside the graph. Training the text model's adapter
 (``tuning.py``) starts from exactly these float weights, so what it learns is a change to the
 model that runs, not to a cousin of it; and the runtime (``fast_model.py``) adds the learned
-changes to the same matrices before deriving the int8 model.
+changes to the same matrices before it writes them into the int8 model.
 
 Each linear layer is found by its bias: the ``MatMul`` whose output goes to an ``Add`` with an
 initializer named ``inner.<layer>.bias`` is ``<layer>``'s matrix, stored as (inputs, outputs).
@@ -85,31 +85,18 @@ def read_weights(model: Any) -> dict[str, np.ndarray]:
     return weights
 
 
-def with_changes(model: Any, changes: dict[str, np.ndarray]) -> Any:
-    """A copy of ``model`` whose named linear layers have ``change`` (outputs, inputs) added
-    to their weights, stored as plain float initializers."""
-    import onnx
-    from onnx import numpy_helper
-
-    adapted = onnx.ModelProto()
-    adapted.CopyFrom(model)
-    graph = adapted.graph
-    producers = _producers(graph)
-    initializers = {i.name: i for i in graph.initializer}
-    layers = linear_layers(adapted)
-    unknown = set(changes) - set(layers)
+def with_changes(
+    weights: dict[str, np.ndarray], changes: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """A copy of ``weights`` (as ``read_weights`` gives them) whose named linear layers have
+    ``change`` (outputs, inputs) added to their weights."""
+    unknown = sorted(layer for layer in changes if f"{layer}.weight" not in weights)
     if unknown:
-        raise UnexpectedGraph(f"no such linear layers: {sorted(unknown)}")
+        raise UnexpectedGraph(f"no such linear layers: {unknown}")
+    adapted = dict(weights)
     for layer, change in changes.items():
-        tensor = layers[layer]
-        weight = _value(tensor, producers, initializers)
-        if weight.shape != change.T.shape:
+        weight = weights[f"{layer}.weight"]
+        if weight.shape != change.shape:
             raise UnexpectedGraph(f"{layer}: change {change.shape} for weight {weight.shape}")
-        # The Cast and Mul that made the weight stay (unused, pruned by the optimiser); the
-        # MatMul now reads a float initializer of the new value under a new name.
-        name = f"{tensor}_adapted"
-        graph.initializer.append(numpy_helper.from_array(weight + change.T, name))
-        for node in graph.node:
-            if node.op_type == "MatMul" and node.input[1] == tensor:
-                node.input[1] = name
+        adapted[f"{layer}.weight"] = weight + change
     return adapted

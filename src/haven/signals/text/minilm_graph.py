@@ -1,0 +1,179 @@
+"""MiniLM written out as a compact ONNX graph from its weights, for the int8 encoder.
+
+The packaged ``model.onnx`` is a PyTorch export: each attention block is a few dozen small
+operators (reshapes, transposes, slices, masks) that onnxruntime's transformer optimiser does
+not recognise as attention in this export, and each costs a few microseconds on every text.
+Haven's texts are short (18 tokens on average), so that overhead was a third of the
+encoder's time. This graph states the same network with onnxruntime's fused operators
+instead: per block one ``Attention`` (query, key and value as one matrix), three matrix
+products, ``BiasGelu`` and two layer norms, and one ``EmbedLayerNormalization`` in front.
+
+The layer norms are a plain ``Add`` then ``LayerNormalization``, not onnxruntime's fused
+``SkipLayerNormalization``: for 18 tokens the fused operator took 35 µs against 9 µs for
+the pair (onnxruntime 1.32, one thread), so sessions that run this graph turn that fusion
+off (``DISABLED_OPTIMIZERS``).
+
+The graph computes what the packaged model computes (a test compares their token states in
+float), and what the trainer's PyTorch network (``tuning.MiniLM``) computes with the same
+weights. Inputs and output keep the packaged model's names: ``input_ids``,
+``attention_mask``, ``token_type_ids`` -> ``last_hidden_state``. Padding must be at the end
+of a row (as the tokenizer pads): the attention reads the mask as each row's length.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+BLOCKS, HEADS, HIDDEN = 6, 12, 384  # all-MiniLM-L6-v2
+EPSILON = 1e-12
+MICROSOFT = "com.microsoft"
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+OUTPUT = "last_hidden_state"
+# onnxruntime graph optimisations to turn off in sessions running this graph (see above).
+DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
+
+
+class _Graph:
+    """Nodes and constants as they are added, in order."""
+
+    def __init__(self) -> None:
+        self.nodes: list[Any] = []
+        self.constants: list[Any] = []
+
+    def constant(self, name: str, value: np.ndarray) -> str:
+        from onnx import numpy_helper
+
+        array = np.ascontiguousarray(value, dtype=np.float32)
+        self.constants.append(numpy_helper.from_array(array, name))
+        return name
+
+    def node(self, op: str, inputs: list[str], output: str, **attributes: Any) -> str:
+        from onnx import helper
+
+        domain = MICROSOFT if op in _MICROSOFT_OPS else ""
+        self.nodes.append(helper.make_node(op, inputs, [output], domain=domain, **attributes))
+        return output
+
+
+_MICROSOFT_OPS = {"EmbedLayerNormalization", "Attention", "BiasGelu"}
+
+
+def _layer_norm(
+    graph: _Graph, x: str, residual: str, weights: dict[str, np.ndarray], name: str
+) -> str:
+    """LayerNorm(x + residual) with the weights of ``name`` (``...LayerNorm``)."""
+    summed = graph.node("Add", [x, residual], f"{name}.sum")
+    return graph.node(
+        "LayerNormalization",
+        [
+            summed,
+            graph.constant(f"{name}.weight", weights[f"{name}.weight"]),
+            graph.constant(f"{name}.bias", weights[f"{name}.bias"]),
+        ],
+        f"{name}.out",
+        axis=-1,
+        epsilon=EPSILON,
+    )
+
+
+def _linear(graph: _Graph, x: str, weights: dict[str, np.ndarray], name: str) -> str:
+    """x @ W.T + b for the layer ``name`` (weights stored as PyTorch's (outputs, inputs))."""
+    product = graph.node(
+        "MatMul", [x, graph.constant(f"{name}.matrix", weights[f"{name}.weight"].T)], f"{name}.mm"
+    )
+    return graph.node(
+        "Add", [product, graph.constant(f"{name}.bias", weights[f"{name}.bias"])], name
+    )
+
+
+def _block(graph: _Graph, x: str, weights: dict[str, np.ndarray], block: int) -> str:
+    layer = f"encoder.layer.{block}"
+    projections = [f"{layer}.attention.self.{part}" for part in ("query", "key", "value")]
+    context = graph.node(
+        "Attention",
+        [
+            x,
+            graph.constant(
+                f"{layer}.qkv.matrix",
+                np.concatenate([weights[f"{p}.weight"].T for p in projections], axis=1),
+            ),
+            graph.constant(
+                f"{layer}.qkv.bias", np.concatenate([weights[f"{p}.bias"] for p in projections])
+            ),
+            "mask_index",
+        ],
+        f"{layer}.context",
+        num_heads=HEADS,
+    )
+    attended = _linear(graph, context, weights, f"{layer}.attention.output.dense")
+    x = _layer_norm(graph, attended, x, weights, f"{layer}.attention.output.LayerNorm")
+    inner_name = f"{layer}.intermediate.dense"
+    inner = graph.node(
+        "BiasGelu",  # erf GELU, as BERT's
+        [
+            graph.node(
+                "MatMul",
+                [x, graph.constant(f"{inner_name}.matrix", weights[f"{inner_name}.weight"].T)],
+                f"{inner_name}.mm",
+            ),
+            graph.constant(f"{inner_name}.bias", weights[f"{inner_name}.bias"]),
+        ],
+        f"{inner_name}.gelu",
+    )
+    out = _linear(graph, inner, weights, f"{layer}.output.dense")
+    return _layer_norm(graph, out, x, weights, f"{layer}.output.LayerNorm")
+
+
+def build(weights: dict[str, np.ndarray]) -> Any:
+    """The float ONNX model of MiniLM with these weights (named as ``read_weights`` names
+    them), ready for dynamic quantisation."""
+    from onnx import TensorProto, helper
+
+    graph = _Graph()
+    as_int32 = [
+        graph.node("Cast", [name], f"{name}.int32", to=TensorProto.INT32) for name in INPUTS
+    ]
+    ids, mask, types = as_int32
+    embeddings = "embeddings"
+    graph.nodes.append(
+        helper.make_node(
+            "EmbedLayerNormalization",
+            [
+                ids,
+                types,
+                *(
+                    graph.constant(f"{embeddings}.{table}", weights[f"{embeddings}.{table}.weight"])
+                    for table in ("word_embeddings", "position_embeddings", "token_type_embeddings")
+                ),
+                graph.constant(
+                    f"{embeddings}.norm.weight", weights[f"{embeddings}.LayerNorm.weight"]
+                ),
+                graph.constant(f"{embeddings}.norm.bias", weights[f"{embeddings}.LayerNorm.bias"]),
+                mask,
+            ],
+            ["embedded", "mask_index"],  # mask_index: each row's count of tokens
+            domain=MICROSOFT,
+            epsilon=EPSILON,
+        )
+    )
+    x = "embedded"
+    for block in range(BLOCKS):
+        x = _block(graph, x, weights, block)
+    graph.nodes.append(helper.make_node("Identity", [x], [OUTPUT]))
+    model = helper.make_model(
+        helper.make_graph(
+            graph.nodes,
+            "minilm",
+            [
+                helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"])
+                for n in INPUTS
+            ],
+            [helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["batch", "tokens", HIDDEN])],
+            graph.constants,
+        ),
+        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MICROSOFT, 1)],
+    )
+    model.ir_version = 8
+    return model
