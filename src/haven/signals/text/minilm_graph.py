@@ -3,15 +3,16 @@
 The packaged ``model.onnx`` is a PyTorch export: each attention block is a few dozen small
 operators (reshapes, transposes, slices, masks) that onnxruntime's transformer optimiser does
 not recognise as attention in this export, and each costs a few microseconds on every text.
-Haven's texts are short (18 tokens on average), so that overhead was a third of the
-encoder's time. This graph states the same network with onnxruntime's fused operators
-instead: per block one ``Attention`` (query, key and value as one matrix), three matrix
-products, ``BiasGelu`` and two layer norms, and one ``EmbedLayerNormalization`` in front.
+This graph states the same network with onnxruntime's fused operators instead: per block
+one ``Attention`` (query, key and value as one matrix), three matrix products, ``BiasGelu``
+and two layer norms, and one ``EmbedLayerNormalization`` in front.
 
 The layer norms are a plain ``Add`` then ``LayerNormalization``, not onnxruntime's fused
 ``SkipLayerNormalization``: for 18 tokens the fused operator took 35 µs against 9 µs for
-the pair (onnxruntime 1.32, one thread), so sessions that run this graph turn that fusion
-off (``DISABLED_OPTIMIZERS``).
+the pair (onnxruntime 1.32, one thread; ``benchmarks/text_encoder.py``), so sessions that
+run this graph turn that fusion off (``DISABLED_OPTIMIZERS``). Measured on 300 texts of
+18 tokens on average, one thread: the int8 model the optimiser made from the export 1.79
+ms a text; this graph with the fused layer norms 1.54 ms; with the plain ones 1.18 ms.
 
 The graph computes what the packaged model computes (a test compares their token states in
 float), and what the trainer's PyTorch network (``tuning.MiniLM``) computes with the same
@@ -33,6 +34,7 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OUTPUT = "last_hidden_state"
 # onnxruntime graph optimisations to turn off in sessions running this graph (see above).
 DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
+_MICROSOFT_OPS = {"EmbedLayerNormalization", "Attention", "BiasGelu"}
 
 
 class _Graph:
@@ -55,9 +57,6 @@ class _Graph:
         domain = MICROSOFT if op in _MICROSOFT_OPS else ""
         self.nodes.append(helper.make_node(op, inputs, [output], domain=domain, **attributes))
         return output
-
-
-_MICROSOFT_OPS = {"EmbedLayerNormalization", "Attention", "BiasGelu"}
 
 
 def _layer_norm(
@@ -162,7 +161,7 @@ def build(weights: dict[str, np.ndarray]) -> Any:
     for block in range(BLOCKS):
         x = _block(graph, x, weights, block)
     graph.nodes.append(helper.make_node("Identity", [x], [OUTPUT]))
-    model = helper.make_model(
+    return helper.make_model(
         helper.make_graph(
             graph.nodes,
             "minilm",
@@ -175,5 +174,3 @@ def build(weights: dict[str, np.ndarray]) -> Any:
         ),
         opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MICROSOFT, 1)],
     )
-    model.ir_version = 8
-    return model

@@ -90,7 +90,11 @@ def with_changes(
 ) -> dict[str, np.ndarray]:
     """A copy of ``weights`` (as ``read_weights`` gives them) whose named linear layers have
     ``change`` (outputs, inputs) added to their weights."""
-    unknown = sorted(layer for layer in changes if f"{layer}.weight" not in weights)
+    unknown = sorted(
+        layer
+        for layer in changes
+        if f"{layer}.bias" not in weights or weights[f"{layer}.weight"].ndim != 2
+    )
     if unknown:
         raise UnexpectedGraph(f"no such linear layers: {unknown}")
     adapted = dict(weights)
