@@ -77,11 +77,15 @@ def _layer_norm(
     )
 
 
+def _product(graph: _Graph, x: str, weights: dict[str, np.ndarray], name: str) -> str:
+    """x @ W.T for the layer ``name`` (weights stored as PyTorch's (outputs, inputs))."""
+    matrix = graph.constant(f"{name}.matrix", weights[f"{name}.weight"].T)
+    return graph.node("MatMul", [x, matrix], f"{name}.mm")
+
+
 def _linear(graph: _Graph, x: str, weights: dict[str, np.ndarray], name: str) -> str:
-    """x @ W.T + b for the layer ``name`` (weights stored as PyTorch's (outputs, inputs))."""
-    product = graph.node(
-        "MatMul", [x, graph.constant(f"{name}.matrix", weights[f"{name}.weight"].T)], f"{name}.mm"
-    )
+    """x @ W.T + b for the layer ``name``."""
+    product = _product(graph, x, weights, name)
     return graph.node(
         "Add", [product, graph.constant(f"{name}.bias", weights[f"{name}.bias"])], name
     )
@@ -112,11 +116,7 @@ def _block(graph: _Graph, x: str, weights: dict[str, np.ndarray], block: int) ->
     inner = graph.node(
         "BiasGelu",  # erf GELU, as BERT's
         [
-            graph.node(
-                "MatMul",
-                [x, graph.constant(f"{inner_name}.matrix", weights[f"{inner_name}.weight"].T)],
-                f"{inner_name}.mm",
-            ),
+            _product(graph, x, weights, inner_name),
             graph.constant(f"{inner_name}.bias", weights[f"{inner_name}.bias"]),
         ],
         f"{inner_name}.gelu",

@@ -27,11 +27,9 @@ from torch import nn
 
 from haven.signals.text import training
 from haven.signals.text.embeddings import MODEL
+from haven.signals.text.minilm_graph import BLOCKS, EPSILON, HEADS, HIDDEN
 from haven.signals.text.onnx_weights import read_weights
 
-HEADS = 12
-HIDDEN = 384
-EPSILON = 1e-12
 ADAPTED = (
     "attention.self.query",
     "attention.self.key",
@@ -81,7 +79,7 @@ class MiniLM(nn.Module):
         )
         self.linears = nn.ModuleDict()
         self.norms = nn.ParameterDict()
-        for block in range(6):
+        for block in range(BLOCKS):
             for part in ADAPTED:
                 name = f"encoder.layer.{block}.{part}"
                 self.linears[name.replace(".", "/")] = AdaptedLinear(
@@ -109,7 +107,7 @@ class MiniLM(nn.Module):
         x = nn.functional.layer_norm(x, (HIDDEN,), self.norm[0], self.norm[1], EPSILON)
         blocked = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
         size = HIDDEN // HEADS
-        for block in range(6):
+        for block in range(BLOCKS):
 
             def heads(t: torch.Tensor) -> torch.Tensor:
                 return t.view(batch, tokens, HEADS, size).transpose(1, 2)
