@@ -247,13 +247,15 @@ def test_choices_for_several_budgets_are_those_chosen_for_each_alone() -> None:
 
 
 def _wilson_lower(flagged: int, total: int) -> float:
-    """The one-sided 99 % Wilson lower bound, by scipy (a two-sided 98 % interval)."""
+    """The one-sided Wilson lower bound at ``SELF_HARM_CONFIDENCE``, by scipy (the lower end
+    of a two-sided interval that leaves as much out on each side)."""
     from scipy.stats import binomtest
 
-    return binomtest(flagged, total).proportion_ci(0.98, method="wilson").low
+    two_sided = 2 * training.SELF_HARM_CONFIDENCE - 1
+    return binomtest(flagged, total).proportion_ci(two_sided, method="wilson").low
 
 
-@pytest.mark.parametrize("in_crisis", [50, 288, 313, 1000])
+@pytest.mark.parametrize("in_crisis", [100, 288, 313, 1000])
 def test_the_self_harm_floor_is_the_least_recall_whose_lower_bound_meets_the_target(
     in_crisis: int,
 ) -> None:

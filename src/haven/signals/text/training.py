@@ -14,7 +14,7 @@ per category are chosen together on the validation split's probabilities from th
 it runs (the derived int8 encoder with the adapters, and the head in numpy): the threshold
 that maximises F1, or F2 for self-harm and grooming (missing a person in crisis or a child
 being groomed costs most), self-harm's lowered where needed to keep its recall at a floor
-that the validation split shows with 99 % confidence to be at least 0.9 (about 0.94);
+that the validation split shows with 99.9 % confidence to be at least 0.9 (about 0.944);
 then, while more than a budget of the hard negatives (10 %) would be flagged, the threshold
 whose raising clears the most of them for the least F-score is raised, never taking
 self-harm recall under that floor. The test split is never looked at while training or
@@ -29,6 +29,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 
@@ -69,25 +70,29 @@ WORD_MODEL_C = 16.0
 # The classifier's shares of the blended logits tried on validation (1: no word model).
 BLENDS = (1.0, 0.7, 0.6, 0.5, 0.4, 0.3)
 # Self-harm recall: the issue's target, and the confidence with which the validation split
-# must show it (one-sided, 99 %: z = 2.326). See ``self_harm_recall_floor``.
+# must show it (one-sided). See ``self_harm_recall_floor``. 99.9 % since 2026-12-06's seventh
+# session, 99 % before: under 99 %, every head of 2026-12-06 flagged 2 to 5 points fewer of
+# the held-out split's people in crisis than of the validation split's, and four of seven
+# fell under 0.9. The rule was widened once, before the next head was trained and read.
 SELF_HARM_RECALL_TARGET = 0.9
-SELF_HARM_CONFIDENCE_Z = 2.326
+SELF_HARM_CONFIDENCE = 0.999
 _SELF_HARM = CATEGORY_IDS.index("self_harm_suicide")
 
 
 def self_harm_recall_floor(in_crisis: int) -> float:
     """The least share of the validation split's texts of people in crisis that self-harm's
-    threshold must flag: the smallest recall whose one-sided 99 % Wilson lower bound is at
-    least ``SELF_HARM_RECALL_TARGET``. Self-harm's threshold is lowered to keep it and never
-    raised past it.
+    threshold must flag: the smallest recall whose one-sided Wilson lower bound, at
+    ``SELF_HARM_CONFIDENCE``, is at least ``SELF_HARM_RECALL_TARGET``. Self-harm's threshold
+    is lowered to keep it and never raised past it.
 
     Why a bound and not the target itself: the threshold is chosen on a few hundred texts, so
     the recall it shows there is an estimate. A fixed floor of 0.93 (the heads until
-    2026-12-06) gave held-out recall of 0.892 to 0.910; with 300 texts in crisis this rule
-    asks for about 0.94, and the larger the validation split, the closer to 0.9 it asks."""
+    2026-12-06) gave held-out recall of 0.892 to 0.910; with 468 texts in crisis this rule
+    asks for about 0.944 (0.934 at 99 %), and the larger the validation split, the closer to
+    0.9 it asks."""
     if in_crisis <= 0:
         return SELF_HARM_RECALL_TARGET
-    z = SELF_HARM_CONFIDENCE_Z
+    z = NormalDist().inv_cdf(SELF_HARM_CONFIDENCE)
     for flagged in range(in_crisis + 1):
         recall = flagged / in_crisis
         spread = z * math.sqrt(recall * (1 - recall) / in_crisis + z * z / (4 * in_crisis**2))
