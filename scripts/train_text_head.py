@@ -43,6 +43,7 @@ CHOSEN_ON_VALIDATION = (
     "critical_veto",
     "blend",
     "hard_negative_budget",
+    "self_harm_confidence",
 )
 
 
@@ -130,7 +131,12 @@ def choose_thresholds(
         weights, {"categories": list(training.CATEGORY_IDS), "thresholds": {}, **facts}
     )
     choice = training.choose_on(validation, probe, budget)
-    training.save_meta(OUTPUT, choice, {"hard_negative_budget": budget, **facts})
+    rules = {
+        "hard_negative_budget": budget,
+        # How sure the validation split must be of self-harm recall (its floor follows).
+        "self_harm_confidence": training.SELF_HARM_CONFIDENCE,
+    }
+    training.save_meta(OUTPUT, choice, rules | facts)
     print(f"wrote {OUTPUT / 'head.npz'} and head.json; {choice}")
 
 
