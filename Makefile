@@ -55,6 +55,7 @@ bench: $(STAMP)
 	-$(BIN)/python benchmarks/text_quality.py
 	$(BIN)/python benchmarks/text_budgets.py 1 0.1 0.05
 	$(BIN)/python benchmarks/text_speed.py
+	$(BIN)/python benchmarks/text_members_speed.py
 
 clean:
 	rm -rf $(VENV) sample build src/*.egg-info

@@ -5,11 +5,12 @@ For each variant given, trains the adapters and classifier on the fitted split e
 chooses the blend, the thresholds and the lexicon veto on the validation split (run as Haven
 runs), and prints macro F1, the false positive rate on hard negatives and self-harm recall on
 the held-out split and on the external sets (``benchmarks/text_quality.py`` evaluates them).
-Nothing in the repository is written. About 12 minutes a variant on 2 cores.
+Nothing in the repository is written. About 25 minutes a member on 2 cores.
 
 A variant is a list of settings, ``rank=16 epochs=4 lr=1e-3 hard_weight=1
-max_positive_weight=10 budget=0.1 word_c=16`` (``word_c=0``: no word model); each given
-setting replaces the shipped one::
+max_positive_weight=10 budget=0.1 word_c=16 members=1`` (``word_c=0``: no word model;
+``members=2``: a member from each of the first two seeds); each given setting replaces the
+shipped one::
 
     .venv/bin/python benchmarks/text_model_variants.py "rank=8" "rank=16 hard_weight=3"
 """
@@ -39,6 +40,8 @@ SHIPPED = {
     "budget": training.HARD_NEGATIVE_BUDGET,
     # the word model's inverse L2 penalty; 0 leaves the word model out
     "word_c": training.WORD_MODEL_C,
+    # how many members (each trained from the next of training.SEEDS), at most len(SEEDS)
+    "members": training.MEMBERS,
 }
 
 
@@ -49,6 +52,8 @@ def settings_of(variant: str) -> dict[str, float]:
         if name not in SHIPPED:
             raise SystemExit(f"unknown setting {name!r}; known: {', '.join(SHIPPED)}")
         settings[name] = float(value)
+    if not 1 <= settings["members"] <= len(training.SEEDS):
+        raise SystemExit(f"members must be 1 to {len(training.SEEDS)} (one per seed)")
     return settings
 
 
@@ -56,17 +61,23 @@ def trained(settings: dict[str, float], examples: list[training.Example]) -> Hea
     fitted = [e for e in examples if not e.validation]
     validation = [e for e in examples if e.validation]
     hard = np.array([e.kind == "hard_negative" for e in fitted])
-    model = tuning.fit_examples(
-        fitted,
-        rank=int(settings["rank"]),
-        epochs=int(settings["epochs"]),
-        learning_rate=settings["lr"],
-        max_positive_weight=settings["max_positive_weight"],
-        example_weight=np.where(hard, settings["hard_weight"], 1.0).astype(np.float32),
-    )
+    members = [
+        tuning.member_weights(
+            tuning.fit_examples(
+                fitted,
+                seed=seed,
+                rank=int(settings["rank"]),
+                epochs=int(settings["epochs"]),
+                learning_rate=settings["lr"],
+                max_positive_weight=settings["max_positive_weight"],
+                example_weight=np.where(hard, settings["hard_weight"], 1.0).astype(np.float32),
+            )
+        )
+        for seed in training.SEEDS[: int(settings["members"])]
+    ]
     words = training.fit_word_model(fitted, settings["word_c"]) if settings["word_c"] else None
     buffer = io.BytesIO()
-    arrays = to_arrays(tuning.adapters(model), *tuning.classifier_weights(model), words)
+    arrays = to_arrays(members, words)
     np.savez(buffer, **arrays)
     meta: dict[str, object] = {
         "categories": list(training.CATEGORY_IDS),

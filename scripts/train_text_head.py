@@ -6,14 +6,15 @@ Reads ``datasets/text-safety/*.jsonl`` (all but ``external-*.jsonl``) and splits
 hash of each text (``haven.signals.text.training``): the held-out test split is left alone,
 the validation split chooses the thresholds, the rest is fitted. It trains the adapters and
 the classifier with PyTorch on MiniLM's weights as read from the packaged ONNX file
-(``haven.signals.text.tuning``), with a fixed seed, then the word model on the same texts
+(``haven.signals.text.tuning``), once from each of the first ``training.MEMBERS`` fixed
+seeds (``training.SEEDS``: the head's members), then the word model on the same texts
 (``training.fit_word_model``), and writes ``src/haven/signals/text/head.npz``. Then it runs
 the validation texts through the model as Haven runs it (the derived int8 encoder with the
 adapters, the lexicon, the head and the word model in numpy) and writes the blend of the two
 and the thresholds that score best there, within the hard-negative budget
-(``--hard-negative-budget``), into ``head.json`` with the training facts. About 20 minutes
-on 2 cores (35,000 texts); ``--words-only`` keeps the adapters and the classifier and takes
-about a minute; ``--thresholds-only`` under a minute. The held-out split and the external
+(``--hard-negative-budget``), into ``head.json`` with the training facts. About 30 minutes
+a member on 2 cores (40,000 texts); ``--words-only`` keeps the members and takes a few
+minutes; ``--thresholds-only`` a minute or two a member. The held-out split and the external
 sets are only read by the benchmarks (``benchmarks/text_quality.py``, ``text_budgets.py``,
 ``text_model_variants.py``).
 """
@@ -61,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--words-only",
         action="store_true",
-        help="keep the trained adapters and classifier in head.npz; fit the word model again"
+        help="keep the trained members (adapters and classifiers) in head.npz; fit the word"
+        " model again"
         " and choose the blend and the thresholds",
     )
     parser.add_argument(
@@ -85,22 +87,24 @@ def main(argv: list[str] | None = None) -> int:
             facts.pop(chosen_before, None)
         if options.words_only:
             trained = dict(np.load(OUTPUT / "head.npz"))
-            kept = {k: v for k, v in trained.items() if not k.startswith("words:")}
+            kept = {k: v for k, v in trained.items() if k.startswith("member")}
             words = training.fit_word_model(fitted)
             training.save_weights(kept | words.to_arrays(), OUTPUT)
             facts |= word_facts(words)
         choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts, budget)
         return 0
     print(f"fitting {len(fitted)} texts, validating on {len(validation)}", file=sys.stderr)
-    model = tuning.fit_examples(fitted)
-    out_weight, out_bias = tuning.classifier_weights(model)
+    members = []
+    for seed in training.SEEDS[: training.MEMBERS]:
+        print(f"training the member of seed {seed}", file=sys.stderr)
+        members.append(tuning.member_weights(tuning.fit_examples(fitted, seed=seed)))
     words = training.fit_word_model(fitted)
-    training.save_weights(to_arrays(tuning.adapters(model), out_weight, out_bias, words), OUTPUT)
+    training.save_weights(to_arrays(members, words), OUTPUT)
     weights = (OUTPUT / "head.npz").read_bytes()
     facts: dict[str, object] = {
         "adapter_rank": training.RANK,
         "adapter_scale": training.SCALE,
-        "seed": training.SEED,
+        "seeds": list(training.SEEDS[: training.MEMBERS]),
         "epochs": training.EPOCHS,
         "fitted_on": len(fitted),
         "validated_on": len(validation),

@@ -117,7 +117,7 @@ def test_mixed_scripts_and_a_language_without_lexicon() -> None:
 
 def test_the_shipped_head_records_its_data() -> None:
     facts = shipped_head().facts
-    assert facts["seed"] and len(str(facts["data_sha256"])) == 64
+    assert facts["seeds"] and len(str(facts["data_sha256"])) == 64
     assert set(shipped_head().thresholds) == set(CATEGORY_IDS)
 
 

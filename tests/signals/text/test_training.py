@@ -146,6 +146,16 @@ def test_the_data_set_meets_its_own_rules() -> None:
     assert not held_out & {e.text for e in examples if not e.test_split}
 
 
+def test_the_data_waiting_to_be_trained_on_is_valid_and_new() -> None:
+    # datasets/text-safety-next: written and checked, not yet in the shipped head.
+    waiting = sorted((DATA.parent / "text-safety-next").glob("*.jsonl"))
+    examples = training.load_examples(waiting)  # the same format and label checks
+    files, external = training.dataset_files(DATA)
+    known = {e.text.strip().casefold() for e in training.load_examples([*files, *external])}
+    assert not {e.text.strip().casefold() for e in examples} & known
+    assert not {p.name for p in waiting} & {p.name for p in [*files, *external]}
+
+
 def test_bad_records_are_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "x", "labels": ["gossip"], "kind": "harm", "surface": "comment"}\n')

@@ -94,13 +94,15 @@ def test_the_word_model_survives_its_file() -> None:
 def test_the_head_blends_the_word_model_as_recorded() -> None:
     shipped = shipped_head()
     assert shipped.words is not None and 0 < shipped.blend < 1, "the shipped head blends"
-    arrays = to_arrays(shipped.adapters, shipped.out_weight, shipped.out_bias, shipped.words)
+    members = [(m.adapters, m.out_weight, m.out_bias) for m in shipped.members]
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **to_arrays(members, shipped.words))
     meta = shipped.facts | {"blend": 0.25}
     reloaded = from_files(buffer.getvalue(), meta)
     assert reloaded.blend == 0.25 and reloaded.words is not None
-    assert set(reloaded.adapters) == set(shipped.adapters)  # the word model is not a layer
+    assert len(reloaded.members) == len(shipped.members)
+    for again, member in zip(reloaded.members, shipped.members, strict=True):
+        assert set(again.adapters) == set(member.adapters)  # the word model is not a layer
 
 
 def test_the_blend_changes_the_learned_scores() -> None:

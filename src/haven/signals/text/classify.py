@@ -156,9 +156,10 @@ def _run_stages(texts: Sequence[str], language: str, head: Head) -> _Stages:
         lexicon_for_language.match(n) if lexicon_for_language else None for n in normalised
     ]
     lexical = np.zeros((len(windows), LEXICON_FEATURES), np.float32)
-    states: list[np.ndarray] = []
+    states: list[list[np.ndarray]] = []
     if windows:
-        _, states = encode([n.text or " " for n in normalised], head.adapter)
+        # Each member of the head reads every window through its own adapted encoder.
+        states = [encode([n.text or " " for n in normalised], a)[1] for a in head.adapters]
         lexical[:] = np.stack([lexicon_features(m) for m in matches])
     classifier, words = head.logits(states, lexical, [n.text for n in normalised])
     return _Stages(windows, matches, classifier, words)

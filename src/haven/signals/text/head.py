@@ -12,9 +12,15 @@ third beside them:
 - a linear model over the text's words and word pairs (``words.py``), whose logits are blended
   with the classifier's (``blend``, the classifier's share).
 
-All three live in ``head.npz`` beside this module, rebuilt with a fixed seed from the labelled data
-in ``datasets/text-safety/``; ``head.json`` holds the per-category decision thresholds, the
-training facts and the sha256 of the data it was built from.
+The first two can be trained more than once, from different seeds (``training.SEEDS``):
+each pair of adapters and classifier is a *member*, and the classifier's logits are the
+members' mean. Members trained alike still err on different texts, so their mean is surer of
+which texts are harm; but each member runs the encoder once more, and the shipped head has
+one (``training.MEMBERS``; the measurements are in docs/text-safety.md).
+
+All of it lives in ``head.npz`` beside this module, rebuilt with fixed seeds from the labelled
+data in ``datasets/text-safety/``; ``head.json`` holds the per-category decision thresholds,
+the training facts and the sha256 of the data it was built from.
 """
 
 from __future__ import annotations
@@ -54,17 +60,39 @@ def pooled(states: np.ndarray) -> np.ndarray:
     return np.concatenate([states.mean(axis=0), states.max(axis=0)])
 
 
-@dataclass
-class Head:
-    # Adapter: layer name -> (down (inputs, rank), up (rank, outputs)); change = down@up*scale.
+@dataclass(frozen=True)
+class Member:
+    """One adapted MiniLM and the classifier over its token states."""
+
+    # Layer name -> (down (inputs, rank), up (rank, outputs)); change = down @ up * scale.
     adapters: dict[str, tuple[np.ndarray, np.ndarray]]
-    scale: float
     out_weight: np.ndarray  # (768 + lexicon features, categories)
     out_bias: np.ndarray
+    digest: str  # names the adapted model derived for this member
+
+    def adapter(self, scale: float) -> Adapter:
+        def changes() -> dict[str, np.ndarray]:
+            """Each adapted layer's weight change, (outputs, inputs), as the encoder adds it."""
+            return {
+                layer: (down @ up * scale).T.astype(np.float32)
+                for layer, (down, up) in self.adapters.items()
+            }
+
+        return Adapter(self.digest, changes)
+
+    def logits(self, states: Sequence[np.ndarray], lexical: np.ndarray) -> np.ndarray:
+        joined = np.hstack([np.stack([pooled(s) for s in states]), lexical])
+        return joined @ self.out_weight + self.out_bias
+
+
+@dataclass
+class Head:
+    members: tuple[Member, ...]
+    scale: float
     categories: tuple[str, ...]
     thresholds: dict[str, float]
     facts: dict[str, object]
-    digest: str  # sha256 of the weights file: names the adapted model derived from it
+    digest: str  # sha256 of the weights file
     # Below this learned probability, a strong lexicon term does not decide its category
     # alone (English, where the learned stage was trained): chosen on the validation split.
     lexicon_veto: float = 0.0
@@ -78,27 +106,26 @@ class Head:
     blend: float = 1.0
 
     @property
-    def adapter(self) -> Adapter:
-        return Adapter(self.digest, self.changes)
-
-    def changes(self) -> dict[str, np.ndarray]:
-        """Each adapted layer's weight change, (outputs, inputs), as the encoder adds it."""
-        return {
-            layer: (down @ up * self.scale).T.astype(np.float32)
-            for layer, (down, up) in self.adapters.items()
-        }
+    def adapters(self) -> list[Adapter]:
+        """Each member's adapter, in order: the encoder runs a text once per member."""
+        return [member.adapter(self.scale) for member in self.members]
 
     def logits(
-        self, states: Sequence[np.ndarray], lexical: np.ndarray, normalised_texts: Sequence[str]
+        self,
+        states: Sequence[Sequence[np.ndarray]],
+        lexical: np.ndarray,
+        normalised_texts: Sequence[str],
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Per text: its adapted token states, its lexicon features and the normalised text ->
-        the classifier's logits and the word model's (None without one), kept apart so a
-        trainer can try several blends on one pass of the encoder."""
-        if not states:
+        """Per member, per text its adapted token states; per text its lexicon features and
+        the normalised text -> the classifier's logits (the members' mean) and the word
+        model's (None without one), kept apart so a trainer can try several blends on one
+        pass of the encoder."""
+        if not normalised_texts:
             empty = np.zeros((0, len(self.categories)), np.float32)
             return empty, (empty if self.words is not None else None)
-        joined = np.hstack([np.stack([pooled(s) for s in states]), lexical])
-        classifier = joined @ self.out_weight + self.out_bias
+        classifier = np.mean(
+            [m.logits(s, lexical) for m, s in zip(self.members, states, strict=True)], axis=0
+        )
         words = self.words.logits(normalised_texts) if self.words is not None else None
         return classifier, words
 
@@ -118,45 +145,71 @@ class HeadUnavailable(RuntimeError):
     pass
 
 
+# One trained member: its adapters and its classifier's output layer.
+MemberWeights = tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]
+
+
 def to_arrays(
-    adapters: dict[str, tuple[np.ndarray, np.ndarray]],
-    out_weight: np.ndarray,
-    out_bias: np.ndarray,
-    words: WordModel | None = None,
+    members: Sequence[MemberWeights], words: WordModel | None = None
 ) -> dict[str, np.ndarray]:
-    arrays = {"out_weight": out_weight.astype(np.float32), "out_bias": out_bias.astype(np.float32)}
-    arrays |= words.to_arrays() if words else {}
-    # The adapters are kept in half precision (half the file); the runtime widens them, and
-    # the thresholds are chosen on the model as read back from this file.
-    for layer, (down, up) in adapters.items():
-        arrays[f"{layer}:down"] = down.astype(np.float16)
-        arrays[f"{layer}:up"] = up.astype(np.float16)
+    """The arrays ``head.npz`` holds: member ``k``'s under the prefix ``member{k}/``."""
+    arrays = words.to_arrays() if words else {}
+    for index, (adapters, out_weight, out_bias) in enumerate(members):
+        prefix = f"member{index}/"
+        arrays[f"{prefix}out_weight"] = out_weight.astype(np.float32)
+        arrays[f"{prefix}out_bias"] = out_bias.astype(np.float32)
+        # The adapters are kept in half precision (half the file); the runtime widens them,
+        # and the thresholds are chosen on the model as read back from this file.
+        for layer, (down, up) in adapters.items():
+            arrays[f"{prefix}{layer}:down"] = down.astype(np.float16)
+            arrays[f"{prefix}{layer}:up"] = up.astype(np.float16)
     return arrays
+
+
+def _members(arrays: dict[str, np.ndarray], file_digest: str) -> tuple[Member, ...]:
+    members = []
+    while f"member{len(members)}/out_weight" in arrays:
+        prefix = f"member{len(members)}/"
+        layers = sorted(
+            key.removeprefix(prefix).removesuffix(":down")
+            for key in arrays
+            if key.startswith(prefix) and key.endswith(":down")
+        )
+        members.append(
+            Member(
+                adapters={
+                    layer: (
+                        arrays[f"{prefix}{layer}:down"].astype(np.float32),
+                        arrays[f"{prefix}{layer}:up"].astype(np.float32),
+                    )
+                    for layer in layers
+                },
+                out_weight=arrays[f"{prefix}out_weight"],
+                out_bias=arrays[f"{prefix}out_bias"],
+                # Each member's derived model is named apart, though they share one file.
+                digest=hashlib.sha256(f"{file_digest}/{prefix}".encode()).hexdigest(),
+            )
+        )
+    if not members:
+        raise HeadUnavailable("the text head file holds no trained member; retrain it")
+    return tuple(members)
 
 
 def from_files(weights: bytes, meta: dict[str, object]) -> Head:
     import io
 
     arrays = dict(np.load(io.BytesIO(weights)))
-    layers = sorted(key.removesuffix(":down") for key in arrays if key.endswith(":down"))
     categories = tuple(meta["categories"])  # type: ignore[arg-type]
     if categories != CATEGORY_IDS:
         raise HeadUnavailable("the text head was trained on another category list; retrain it")
+    digest = hashlib.sha256(weights).hexdigest()
     return Head(
-        adapters={
-            layer: (
-                arrays[f"{layer}:down"].astype(np.float32),
-                arrays[f"{layer}:up"].astype(np.float32),
-            )
-            for layer in layers
-        },
+        members=_members(arrays, digest),
         scale=float(meta["adapter_scale"]),  # type: ignore[arg-type]
-        out_weight=arrays["out_weight"],
-        out_bias=arrays["out_bias"],
         categories=categories,
         thresholds={k: float(v) for k, v in meta["thresholds"].items()},  # type: ignore[union-attr]
         facts=meta,
-        digest=hashlib.sha256(weights).hexdigest(),
+        digest=digest,
         lexicon_veto=float(meta.get("lexicon_veto", 0.0)),  # type: ignore[arg-type]
         critical_veto=float(meta.get("critical_veto", 0.0)),  # type: ignore[arg-type]
         words=WordModel.from_arrays(arrays),

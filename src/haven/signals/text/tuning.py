@@ -238,14 +238,15 @@ def fit(
 def fit_examples(
     fitted: list[training.Example],
     *,
+    seed: int = training.SEEDS[0],
     rank: int = training.RANK,
     epochs: int = training.EPOCHS,
     learning_rate: float = training.LEARNING_RATE,
     max_positive_weight: float = 10.0,
     example_weight: np.ndarray | None = None,
 ) -> Classifier:
-    """``fit`` on labelled texts, from the packaged MiniLM's weights, with the shipped seed,
-    scale and minibatch; what the trainer runs, and what a variant changes."""
+    """``fit`` on labelled texts, from the packaged MiniLM's weights, with the shipped scale
+    and minibatch: what the trainer runs for each member's seed, and what a variant changes."""
     import onnx
 
     ids, lexical = training.model_inputs([e.text for e in fitted])
@@ -254,7 +255,7 @@ def fit_examples(
         ids,
         lexical,
         training.targets(fitted),
-        seed=training.SEED,
+        seed=seed,
         rank=rank,
         scale=training.SCALE,
         epochs=epochs,
@@ -270,6 +271,13 @@ def token_states(model: MiniLM, token_ids: Sequence[int]) -> np.ndarray:
     ids, mask = padded([token_ids])
     with torch.no_grad():
         return model(ids, mask)[0].numpy()
+
+
+def member_weights(
+    model: Classifier,
+) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
+    """What the head keeps of one trained member: its adapters and its output layer."""
+    return (adapters(model), *classifier_weights(model))
 
 
 def classifier_weights(model: Classifier) -> tuple[np.ndarray, np.ndarray]:
