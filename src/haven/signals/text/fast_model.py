@@ -18,7 +18,8 @@ change of any of them derives a new one. Nothing is downloaded.
 
 The text classifier runs a second derived model: the same, with the trained adapters' changes
 added to its weight matrices first (``onnx_weights.with_changes``; its name carries the
-digest of the head file). Claim matching keeps the packaged model's weights.
+digest of the head file and the member, one derived model per member). Claim matching
+keeps the packaged model's weights.
 """
 
 from __future__ import annotations
