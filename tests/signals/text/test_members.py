@@ -22,7 +22,6 @@ def test_the_shipped_head_has_a_member_per_seed_each_with_its_own_encoder() -> N
     assert len(head.members) == len(head.facts["seeds"]) >= 1  # type: ignore[arg-type]
     digests = [adapter.digest for adapter in head.adapters]
     assert len(set(digests)) == len(digests), "each member's derived model is named apart"
-    assert head.digest not in digests
 
 
 def test_the_classifier_logits_are_the_mean_of_the_members() -> None:
@@ -60,7 +59,7 @@ def test_members_in_another_order_or_twice_over_score_the_same() -> None:
 
 def test_a_head_file_is_written_and_read_back_member_by_member() -> None:
     head = shipped_head()
-    members = [(m.adapters, m.out_weight, m.out_bias) for m in head.members]
+    members = [m.weights for m in head.members]
     buffer = io.BytesIO()
     np.savez(buffer, **to_arrays(members * 2, head.words))
     again = from_files(buffer.getvalue(), head.facts)

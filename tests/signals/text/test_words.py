@@ -94,7 +94,7 @@ def test_the_word_model_survives_its_file() -> None:
 def test_the_head_blends_the_word_model_as_recorded() -> None:
     shipped = shipped_head()
     assert shipped.words is not None and 0 < shipped.blend < 1, "the shipped head blends"
-    members = [(m.adapters, m.out_weight, m.out_bias) for m in shipped.members]
+    members = [m.weights for m in shipped.members]
     buffer = io.BytesIO()
     np.savez(buffer, **to_arrays(members, shipped.words))
     meta = shipped.facts | {"blend": 0.25}

@@ -60,6 +60,10 @@ def pooled(states: np.ndarray) -> np.ndarray:
     return np.concatenate([states.mean(axis=0), states.max(axis=0)])
 
 
+# One trained member: its adapters and its classifier's output layer.
+MemberWeights = tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True)
 class Member:
     """One adapted MiniLM and the classifier over its token states."""
@@ -69,6 +73,11 @@ class Member:
     out_weight: np.ndarray  # (768 + lexicon features, categories)
     out_bias: np.ndarray
     digest: str  # names the adapted model derived for this member
+
+    @property
+    def weights(self) -> MemberWeights:
+        """What ``to_arrays`` writes of this member."""
+        return self.adapters, self.out_weight, self.out_bias
 
     def adapter(self, scale: float) -> Adapter:
         def changes() -> dict[str, np.ndarray]:
@@ -92,7 +101,6 @@ class Head:
     categories: tuple[str, ...]
     thresholds: dict[str, float]
     facts: dict[str, object]
-    digest: str  # sha256 of the weights file
     # Below this learned probability, a strong lexicon term does not decide its category
     # alone (English, where the learned stage was trained): chosen on the validation split.
     lexicon_veto: float = 0.0
@@ -143,10 +151,6 @@ class Head:
 
 class HeadUnavailable(RuntimeError):
     pass
-
-
-# One trained member: its adapters and its classifier's output layer.
-MemberWeights = tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]
 
 
 def to_arrays(
@@ -202,14 +206,12 @@ def from_files(weights: bytes, meta: dict[str, object]) -> Head:
     categories = tuple(meta["categories"])  # type: ignore[arg-type]
     if categories != CATEGORY_IDS:
         raise HeadUnavailable("the text head was trained on another category list; retrain it")
-    digest = hashlib.sha256(weights).hexdigest()
     return Head(
-        members=_members(arrays, digest),
+        members=_members(arrays, hashlib.sha256(weights).hexdigest()),
         scale=float(meta["adapter_scale"]),  # type: ignore[arg-type]
         categories=categories,
         thresholds={k: float(v) for k, v in meta["thresholds"].items()},  # type: ignore[union-attr]
         facts=meta,
-        digest=digest,
         lexicon_veto=float(meta.get("lexicon_veto", 0.0)),  # type: ignore[arg-type]
         critical_veto=float(meta.get("critical_veto", 0.0)),  # type: ignore[arg-type]
         words=WordModel.from_arrays(arrays),
