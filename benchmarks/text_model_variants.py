@@ -8,9 +8,9 @@ the held-out split and on the external sets (``benchmarks/text_quality.py`` eval
 Nothing in the repository is written. About 25 minutes a member on 2 cores.
 
 A variant is a list of settings, ``rank=16 epochs=4 lr=1e-3 hard_weight=1
-max_positive_weight=10 budget=0.1 word_c=16 members=1`` (``word_c=0``: no word model;
-``members=2``: a member from each of the first two seeds); each given setting replaces the
-shipped one::
+max_positive_weight=10 budget=0.1 word_c=16 members=1 shared_blocks=4`` (``word_c=0``: no
+word model; ``members=2``: a member from each of the first two seeds, the second sharing the
+first's blocks below ``shared_blocks``); each given setting replaces the shipped one::
 
     .venv/bin/python benchmarks/text_model_variants.py "rank=8" "rank=16 hard_weight=3"
 """
@@ -27,6 +27,7 @@ import numpy as np
 
 from haven.signals.text import training, tuning
 from haven.signals.text.head import Head, from_files, to_arrays
+from haven.signals.text.minilm_graph import BLOCKS
 from text_quality import evaluate
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
@@ -42,6 +43,8 @@ SHIPPED = {
     "word_c": training.WORD_MODEL_C,
     # how many members (each trained from the next of training.SEEDS), at most len(SEEDS)
     "members": training.MEMBERS,
+    # the first member's blocks that the others share (0 to 5)
+    "shared_blocks": training.SHARED_BLOCKS,
 }
 
 
@@ -54,6 +57,8 @@ def settings_of(variant: str) -> dict[str, float]:
         settings[name] = float(value)
     if not 1 <= settings["members"] <= len(training.SEEDS):
         raise SystemExit(f"members must be 1 to {len(training.SEEDS)} (one per seed)")
+    if not 0 <= settings["shared_blocks"] < BLOCKS:
+        raise SystemExit(f"shared_blocks must be 0 to {BLOCKS - 1}")
     return settings
 
 
@@ -61,23 +66,20 @@ def trained(settings: dict[str, float], examples: list[training.Example]) -> Hea
     fitted = [e for e in examples if not e.validation]
     validation = [e for e in examples if e.validation]
     hard = np.array([e.kind == "hard_negative" for e in fitted])
-    members = [
-        tuning.member_weights(
-            tuning.fit_examples(
-                fitted,
-                seed=seed,
-                rank=int(settings["rank"]),
-                epochs=int(settings["epochs"]),
-                learning_rate=settings["lr"],
-                max_positive_weight=settings["max_positive_weight"],
-                example_weight=np.where(hard, settings["hard_weight"], 1.0).astype(np.float32),
-            )
-        )
-        for seed in training.SEEDS[: int(settings["members"])]
-    ]
+    shared_blocks = int(settings["shared_blocks"])
+    members = tuning.fit_members(
+        fitted,
+        int(settings["members"]),
+        shared_blocks,
+        rank=int(settings["rank"]),
+        epochs=int(settings["epochs"]),
+        learning_rate=settings["lr"],
+        max_positive_weight=settings["max_positive_weight"],
+        example_weight=np.where(hard, settings["hard_weight"], 1.0).astype(np.float32),
+    )
     words = training.fit_word_model(fitted, settings["word_c"]) if settings["word_c"] else None
     buffer = io.BytesIO()
-    arrays = to_arrays(members, words)
+    arrays = to_arrays(members, words, shared_blocks)
     np.savez(buffer, **arrays)
     meta: dict[str, object] = {
         "categories": list(training.CATEGORY_IDS),

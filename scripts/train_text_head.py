@@ -7,7 +7,9 @@ hash of each text (``haven.signals.text.training``): the held-out test split is 
 the validation split chooses the thresholds, the rest is fitted. It trains the adapters and
 the classifier with PyTorch on MiniLM's weights as read from the packaged ONNX file
 (``haven.signals.text.tuning``), once from each of the first ``training.MEMBERS`` fixed
-seeds (``training.SEEDS``: the head's members), then the word model on the same texts
+seeds (``training.SEEDS``: the head's members, each past the first a branch sharing its
+lower blocks; ``--keep-first-member`` keeps the first as trained before and trains the
+others), then the word model on the same texts
 (``training.fit_word_model``), and writes ``src/haven/signals/text/head.npz``. Then it runs
 the validation texts through the model as Haven runs it (the derived int8 encoder with the
 adapters, the lexicon, the head and the word model in numpy) and writes the blend of the two
@@ -73,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         help="the share of validation hard negatives the thresholds may flag (default"
         " %(default)s; 1 keeps the thresholds with the best F-score per category)",
     )
+    parser.add_argument(
+        "--keep-first-member",
+        action="store_true",
+        help="keep the first member in head.npz (trained from the first seed on the same data)"
+        " and train the others again",
+    )
     options = parser.parse_args(argv)
     if not 0 < options.hard_negative_budget <= 1:
         parser.error("--hard-negative-budget must be above 0 and at most 1")
@@ -87,24 +95,30 @@ def main(argv: list[str] | None = None) -> int:
             facts.pop(chosen_before, None)
         if options.words_only:
             trained = dict(np.load(OUTPUT / "head.npz"))
-            kept = {k: v for k, v in trained.items() if k.startswith("member")}
+            kept = {
+                k: v for k, v in trained.items() if k.startswith("member") or k == "shared_blocks"
+            }
             words = training.fit_word_model(fitted)
             training.save_weights(kept | words.to_arrays(), OUTPUT)
             facts |= word_facts(words)
         choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts, budget)
         return 0
     print(f"fitting {len(fitted)} texts, validating on {len(validation)}", file=sys.stderr)
-    members = []
-    for seed in training.SEEDS[: training.MEMBERS]:
-        print(f"training the member of seed {seed}", file=sys.stderr)
-        members.append(tuning.member_weights(tuning.fit_examples(fitted, seed=seed)))
+    first = None
+    if options.keep_first_member:
+        meta = json.loads((OUTPUT / "head.json").read_text("utf-8"))
+        if meta.get("data_sha256") != training.data_sha256(files):
+            parser.error("--keep-first-member: the kept head was trained on other data")
+        first = from_files((OUTPUT / "head.npz").read_bytes(), meta).members[0].weights
+    members = tuning.fit_members(fitted, first=first)
     words = training.fit_word_model(fitted)
-    training.save_weights(to_arrays(members, words), OUTPUT)
+    training.save_weights(to_arrays(members, words, training.SHARED_BLOCKS), OUTPUT)
     weights = (OUTPUT / "head.npz").read_bytes()
     facts: dict[str, object] = {
         "adapter_rank": training.RANK,
         "adapter_scale": training.SCALE,
         "seeds": list(training.SEEDS[: training.MEMBERS]),
+        "shared_blocks": training.SHARED_BLOCKS,
         "epochs": training.EPOCHS,
         "fitted_on": len(fitted),
         "validated_on": len(validation),

@@ -54,7 +54,7 @@ def test_the_runtime_s_graph_computes_what_the_packaged_model_computes(packaged)
     # minilm_graph writes MiniLM again with fused operators: in float it must give the
     # packaged model's token states, for a padded batch too (the mask is each row's length).
     model, weights = packaged
-    built = minilm_graph.build(weights)
+    built = minilm_graph.build([weights])
     encodings = tokenizer().encode_batch(SENTENCES)
     assert len({sum(e.attention_mask) for e in encodings}) > 1  # the batch is padded
     batch = np.array([e.ids for e in encodings], np.int64)
@@ -74,11 +74,49 @@ def test_learned_changes_written_into_the_graph_compute_what_the_trainer_learned
     torch.manual_seed(1)
     for layer in network.linears.values():
         layer.up.data.normal_(0, 0.02)  # type: ignore[operator]
-    adapted = minilm_graph.build(with_changes(weights, network.changes()))
+    adapted = minilm_graph.build([with_changes(weights, network.changes())])
     ids = tokenizer().encode(SENTENCES[1]).ids
     after = _states(adapted, ids)
     assert np.abs(after - tuning.token_states(network, ids)).max() < 1e-4
     assert np.abs(after - _states(model, ids)).max() > 0.05  # the changes did change it
+
+
+def _randomised(network: tuning.MiniLM, seed: int) -> tuning.MiniLM:
+    torch.manual_seed(seed)
+    for layer in network.linears.values():
+        if isinstance(layer, tuning.AdaptedLinear):
+            layer.up.data.normal_(0, 0.02)
+    return network
+
+
+def test_a_branch_member_s_output_is_what_the_trainer_s_branch_computes(packaged) -> None:  # type: ignore[no-untyped-def]
+    # A head of two members: the second shares the first's lower blocks (its adapters
+    # included) and adapts its own upper ones. The one graph gives both members' states.
+    _, weights = packaged
+    first = _randomised(tuning.MiniLM(weights, rank=4, scale=2.0), 1)
+    shared = {k: v for k, v in first.changes().items() if int(k.split(".")[2]) < 4}
+    branch = _randomised(tuning.MiniLM(with_changes(weights, shared), 4, 2.0, first_adapted=4), 2)
+    assert {int(k.split(".")[2]) for k in branch.changes()} == {4, 5}
+    built = minilm_graph.build(
+        [with_changes(weights, first.changes()), with_changes(weights, branch.changes())],
+        shared_blocks=4,
+    )
+    ids = tokenizer().encode(SENTENCES[0]).ids
+    batch = np.array([ids], np.int64)
+    feed = {"input_ids": batch, "attention_mask": np.ones_like(batch)}
+    outputs = _session(built).run(None, feed | {"token_type_ids": np.zeros_like(batch)})
+    assert len(outputs) == 2
+    assert np.abs(outputs[0][0] - tuning.token_states(first, ids)).max() < 1e-4
+    assert np.abs(outputs[1][0] - tuning.token_states(branch, ids)).max() < 1e-4
+    assert np.abs(outputs[1][0] - outputs[0][0]).max() > 0.05  # the branch is its own
+
+
+def test_a_graph_of_no_member_or_sharing_every_block_is_refused(packaged) -> None:  # type: ignore[no-untyped-def]
+    _, weights = packaged
+    with pytest.raises(ValueError, match="cannot build"):
+        minilm_graph.build([])
+    with pytest.raises(ValueError, match="cannot build"):
+        minilm_graph.build([weights, weights], shared_blocks=minilm_graph.BLOCKS)
 
 
 def test_a_change_for_a_layer_the_model_lacks_is_refused(packaged) -> None:  # type: ignore[no-untyped-def]
@@ -111,6 +149,35 @@ def test_training_is_deterministic(packaged) -> None:  # type: ignore[no-untyped
         assert np.array_equal(down, second[0][layer][0]) and np.array_equal(up, second[0][layer][1])
     assert np.array_equal(first[1], second[1])
     assert any(np.abs(up).max() > 0 for _, up in first[0].values())  # it learned something
+
+
+def test_a_branch_member_trains_from_the_shared_states_as_from_the_tokens(packaged) -> None:  # type: ignore[no-untyped-def]
+    # A branch member's lower blocks are frozen: the trainer computes their states once and
+    # trains the upper blocks from them. That must be the same network run from the tokens.
+    _, weights = packaged
+    rng = np.random.default_rng(0)
+    ids = [[101, *rng.integers(1000, 20000, int(n)).tolist(), 102] for n in (3, 7, 1, 5)]
+    lexical = rng.random((4, LEXICON_FEATURES)).astype(np.float32)
+    labels = (rng.random((4, len(CATEGORY_IDS))) < 0.3).astype(np.float32)
+    model = tuning.fit(
+        weights, ids, lexical, labels, seed=3, rank=2, scale=2.0, epochs=1, batch=2,
+        learning_rate=1e-2, first_adapted=4,
+    )  # fmt: skip
+    assert {int(k.split(".")[2]) for k in tuning.adapters(model)} == {4, 5}
+    assert len(tuning.adapters(model)) == 12
+    batch, mask = tuning.padded(ids)
+    shared = tuning.padded_states(tuning.shared_states(model.encoder, ids))
+    extra = torch.from_numpy(lexical)
+    with torch.no_grad():
+        from_tokens = model(batch, mask, extra)
+        from_shared = model.from_shared(shared, mask, extra)
+    assert torch.allclose(from_tokens, from_shared, atol=1e-5)
+
+
+def test_a_branch_member_needs_the_first_member_s_adapters() -> None:
+    example = training.Example("hi", frozenset(), "benign", "comment", "t")
+    with pytest.raises(ValueError, match="first member"):
+        tuning.fit_examples([example], shared_blocks=4)
 
 
 def test_fit_examples_trains_on_labelled_texts_from_the_packaged_weights() -> None:

@@ -96,7 +96,7 @@ def test_the_head_blends_the_word_model_as_recorded() -> None:
     assert shipped.words is not None and 0 < shipped.blend < 1, "the shipped head blends"
     members = [m.weights for m in shipped.members]
     buffer = io.BytesIO()
-    np.savez(buffer, **to_arrays(members, shipped.words))
+    np.savez(buffer, **to_arrays(members, shipped.words, shipped.shared_blocks))
     meta = shipped.facts | {"blend": 0.25}
     reloaded = from_files(buffer.getvalue(), meta)
     assert reloaded.blend == 0.25 and reloaded.words is not None

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from haven.errors import InputError
-from haven.signals.text.embeddings import encode
+from haven.signals.text.embeddings import member_states
 from haven.signals.text.head import (
     LEXICON_FEATURES,
     Head,
@@ -158,8 +158,8 @@ def _run_stages(texts: Sequence[str], language: str, head: Head) -> _Stages:
     lexical = np.zeros((len(windows), LEXICON_FEATURES), np.float32)
     states: list[list[np.ndarray]] = []
     if windows:
-        # Each member of the head reads every window through its own adapted encoder.
-        states = [encode([n.text or " " for n in normalised], a)[1] for a in head.adapters]
+        # One run of the adapted encoder gives every member's token states.
+        states = member_states([n.text or " " for n in normalised], head.adapter)
         lexical[:] = np.stack([lexicon_features(m) for m in matches])
     classifier, words = head.logits(states, lexical, [n.text for n in normalised])
     return _Stages(windows, matches, classifier, words)

@@ -79,17 +79,15 @@ def _unpadded_tokenizer() -> Any:
 # The text and claims analyzers embed the same texts one after the other: the most recent
 # encodings are kept so the second asks the model for nothing.
 RECENT = 1024
-_recent: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+# Per text: its sentence embedding and, per output of the model, its token states.
+Encoding = tuple[np.ndarray, tuple[np.ndarray, ...]]
+_recent: OrderedDict[tuple[str, str], Encoding] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
-def encode(texts: list[str], adapter: Adapter | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Unit-length sentence embeddings (len(texts), 384) and each text's token states
-    (tokens, 384): the model's last hidden layer for the tokens under the attention mask.
-    With ``adapter``, from the model with the adapter's changes (the text classifier's);
-    without, from the packaged model (claim matching's embeddings)."""
+def _encodings(texts: list[str], adapter: Adapter | None) -> list[Encoding]:
     variant = adapter.digest if adapter else ""
-    found: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(texts)
+    found: list[Encoding | None] = [None] * len(texts)
     with _recent_lock:
         for index, text in enumerate(texts):
             found[index] = _recent.get((variant, text))
@@ -103,13 +101,27 @@ def encode(texts: list[str], adapter: Adapter | None = None) -> tuple[np.ndarray
                 _recent.move_to_end((variant, texts[index]))
             while len(_recent) > RECENT:
                 _recent.popitem(last=False)
+    return found  # type: ignore[return-value]
+
+
+def encode(texts: list[str], adapter: Adapter | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Unit-length sentence embeddings (len(texts), 384) and each text's token states
+    (tokens, 384): the model's last hidden layer for the tokens under the attention mask.
+    With ``adapter``, from the model with the adapter's changes (the text classifier's first
+    member's); without, from the packaged model (claim matching's embeddings)."""
+    found = _encodings(texts, adapter)
     means = np.zeros((len(texts), DIMENSIONS), np.float32)
-    states = []
-    for index, encoding in enumerate(found):
-        assert encoding is not None
-        means[index] = encoding[0]
-        states.append(encoding[1])
-    return means, states
+    for index, (mean, _) in enumerate(found):
+        means[index] = mean
+    return means, [states[0] for _, states in found]
+
+
+def member_states(texts: list[str], adapter: Adapter) -> list[list[np.ndarray]]:
+    """Per member of the text head, per text, its token states (tokens, 384) from the
+    adapted model: all members from one run of it."""
+    found = _encodings(texts, adapter)
+    members = len(found[0][1]) if found else 0
+    return [[states[member] for _, states in found] for member in range(members)]
 
 
 def embed(texts: list[str]) -> np.ndarray:
@@ -163,29 +175,30 @@ def _open(path: Path) -> list[Any]:
     ]
 
 
-def _run(session: Any, token_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _run(session: Any, token_ids: list[int]) -> Encoding:
     ids = np.array([token_ids], np.int64)
-    hidden = session.run(
+    outputs = session.run(
         None,
         {
             "input_ids": ids,
             "attention_mask": np.ones_like(ids),
             "token_type_ids": np.zeros_like(ids),
         },
-    )[0][0]
-    pooled = hidden.mean(axis=0)
+    )
+    states = tuple(output[0].astype(np.float32, copy=False) for output in outputs)
+    pooled = states[0].mean(axis=0)
     pooled /= max(float(np.linalg.norm(pooled)), 1e-12)
-    return pooled.astype(np.float32), hidden.astype(np.float32, copy=False)
+    return pooled.astype(np.float32), states
 
 
-def _compute(texts: list[str], adapter: Adapter | None) -> list[tuple[np.ndarray, np.ndarray]]:
+def _compute(texts: list[str], adapter: Adapter | None) -> list[Encoding]:
     lanes = _lanes(adapter)
     # Tokenised in one call, in the tokenizer's own threads outside the interpreter's lock,
     # so the lanes below hold that lock only to hand each text to the model.
     token_ids = [encoding.ids for encoding in _unpadded_tokenizer().encode_batch(texts)]
     if len(texts) == 1:
         return [_run(lanes[0], token_ids[0])]
-    out: list[tuple[np.ndarray, np.ndarray]] = [None] * len(texts)  # type: ignore[list-item]
+    out: list[Encoding] = [None] * len(texts)  # type: ignore[list-item]
 
     def lane(k: int) -> None:
         for index in range(k, len(texts), len(lanes)):

@@ -17,9 +17,10 @@ that carries the source file's digest, the graph's version and both libraries' v
 change of any of them derives a new one. Nothing is downloaded.
 
 The text classifier runs a second derived model: the same, with the trained adapters' changes
-added to its weight matrices first (``onnx_weights.with_changes``; its name carries the
-digest of the head file and the member, one derived model per member). Claim matching
-keeps the packaged model's weights.
+added to its weight matrices first (``onnx_weights.with_changes``), and one output per
+member of the head (a member past the first shares the first's lower blocks and adds its
+own upper ones; ``minilm_graph.build``). Its name carries the digest of the head file.
+Claim matching keeps the packaged model's weights.
 """
 
 from __future__ import annotations
@@ -44,11 +45,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Adapter:
-    """Changes to add to the packaged weights before deriving (the text head's adapters),
-    named by the digest of the file they came from."""
+    """The text head's changes to the packaged weights, one set per member, and the blocks
+    the members share (the first member's); named by the digest of the file they came
+    from."""
 
     digest: str
-    changes: Callable[[], dict[str, np.ndarray]]
+    changes: Callable[[], list[dict[str, np.ndarray]]]
+    shared_blocks: int = 0
 
 
 def _name(source_sha256: str, adapter: Adapter | None) -> str:
@@ -67,11 +70,12 @@ def _derive(source: Path, target: Path, adapter: Adapter | None) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     weights = read_weights(onnx.load(str(source)))
-    if adapter is not None:
-        weights = with_changes(weights, adapter.changes())
+    changes = adapter.changes() if adapter else [{}]
+    members = [with_changes(weights, member) for member in changes]
+    shared_blocks = adapter.shared_blocks if adapter else 0
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         built, quantized = Path(work) / "float.onnx", Path(work) / "int8.onnx"
-        onnx.save(minilm_graph.build(weights), str(built))
+        onnx.save(minilm_graph.build(members, shared_blocks), str(built))
         # The quantiser logs advice meant for its developers on the root logger.
         logging.disable(logging.WARNING)
         try:

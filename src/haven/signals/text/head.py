@@ -15,8 +15,10 @@ third beside them:
 The first two can be trained more than once, from different seeds (``training.SEEDS``):
 each pair of adapters and classifier is a *member*, and the classifier's logits are the
 members' mean. Members trained alike still err on different texts, so their mean is surer of
-which texts are harm; but each member runs the encoder once more, and the shipped head has
-one (``training.MEMBERS``; the measurements are in docs/text-safety.md).
+which texts are harm. A member past the first is a *branch*: it shares the first member's
+adapted blocks below ``shared_blocks`` and has adapters of its own only above, so the
+encoder runs the lower blocks once for all members (``training.SHARED_BLOCKS``; the
+measurements are in docs/text-safety.md).
 
 All of it lives in ``head.npz`` beside this module, rebuilt with fixed seeds from the labelled
 data in ``datasets/text-safety/``; ``head.json`` holds the per-category decision thresholds,
@@ -29,13 +31,14 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import numpy as np
 
 from haven.signals.text.fast_model import Adapter
 from haven.signals.text.lexicon import LexiconResult
+from haven.signals.text.minilm_graph import BLOCKS
 from haven.signals.text.words import WordModel
 from haven.taxonomy import CATEGORY_IDS
 
@@ -60,34 +63,46 @@ def pooled(states: np.ndarray) -> np.ndarray:
     return np.concatenate([states.mean(axis=0), states.max(axis=0)])
 
 
+# Layer name (``encoder.layer.3.attention.self.query``) -> (down (inputs, rank), up (rank,
+# outputs)); the layer's weight change is down @ up * scale.
+Adapters = dict[str, tuple[np.ndarray, np.ndarray]]
 # One trained member: its adapters and its classifier's output layer.
-MemberWeights = tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]
+MemberWeights = tuple[Adapters, np.ndarray, np.ndarray]
+
+
+def block_of(layer: str) -> int:
+    """The block a linear layer of MiniLM sits in: ``encoder.layer.3.output.dense`` -> 3."""
+    return int(layer.split(".")[2])
+
+
+def weight_changes(adapters: Adapters, scale: float) -> dict[str, np.ndarray]:
+    """Each adapted layer's weight change, (outputs, inputs), as the encoder adds it."""
+    return {
+        layer: (down @ up * scale).T.astype(np.float32) for layer, (down, up) in adapters.items()
+    }
+
+
+def as_kept(adapters: Adapters) -> Adapters:
+    """The adapters as the head file keeps them (half precision) and the runtime reads them."""
+
+    def kept(array: np.ndarray) -> np.ndarray:
+        return array.astype(np.float16).astype(np.float32)
+
+    return {layer: (kept(down), kept(up)) for layer, (down, up) in adapters.items()}
 
 
 @dataclass(frozen=True)
 class Member:
-    """One adapted MiniLM and the classifier over its token states."""
+    """One adapted MiniLM (or a branch of the first) and the classifier over its tokens."""
 
-    # Layer name -> (down (inputs, rank), up (rank, outputs)); change = down @ up * scale.
-    adapters: dict[str, tuple[np.ndarray, np.ndarray]]
+    adapters: Adapters
     out_weight: np.ndarray  # (768 + lexicon features, categories)
     out_bias: np.ndarray
-    digest: str  # names the adapted model derived for this member
 
     @property
     def weights(self) -> MemberWeights:
         """What ``to_arrays`` writes of this member."""
         return self.adapters, self.out_weight, self.out_bias
-
-    def adapter(self, scale: float) -> Adapter:
-        def changes() -> dict[str, np.ndarray]:
-            """Each adapted layer's weight change, (outputs, inputs), as the encoder adds it."""
-            return {
-                layer: (down @ up * scale).T.astype(np.float32)
-                for layer, (down, up) in self.adapters.items()
-            }
-
-        return Adapter(self.digest, changes)
 
     def logits(self, states: Sequence[np.ndarray], lexical: np.ndarray) -> np.ndarray:
         joined = np.hstack([np.stack([pooled(s) for s in states]), lexical])
@@ -112,11 +127,24 @@ class Head:
     # The classifier's share of the logits blended with the word model's (1: the classifier
     # alone): chosen on the validation split.
     blend: float = 1.0
+    # The first member's blocks that the others share (see the module's docstring).
+    shared_blocks: int = 0
 
-    @property
-    def adapters(self) -> list[Adapter]:
-        """Each member's adapter, in order: the encoder runs a text once per member."""
-        return [member.adapter(self.scale) for member in self.members]
+    @cached_property
+    def adapter(self) -> Adapter:
+        """All members' changes to the encoder, named by a digest of them: one derived model
+        with one output per member."""
+        digest = hashlib.sha256(f"{self.scale}/{self.shared_blocks}".encode())
+        for member in self.members:
+            for layer in sorted(member.adapters):
+                digest.update(layer.encode())
+                for array in member.adapters[layer]:
+                    digest.update(np.ascontiguousarray(array, np.float32).tobytes())
+
+        def changes() -> list[dict[str, np.ndarray]]:
+            return [weight_changes(m.adapters, self.scale) for m in self.members]
+
+        return Adapter(digest.hexdigest(), changes, self.shared_blocks)
 
     def logits(
         self,
@@ -154,10 +182,11 @@ class HeadUnavailable(RuntimeError):
 
 
 def to_arrays(
-    members: Sequence[MemberWeights], words: WordModel | None = None
+    members: Sequence[MemberWeights], words: WordModel | None = None, shared_blocks: int = 0
 ) -> dict[str, np.ndarray]:
     """The arrays ``head.npz`` holds: member ``k``'s under the prefix ``member{k}/``."""
     arrays = words.to_arrays() if words else {}
+    arrays["shared_blocks"] = np.array(shared_blocks, np.int64)
     for index, (adapters, out_weight, out_bias) in enumerate(members):
         prefix = f"member{index}/"
         arrays[f"{prefix}out_weight"] = out_weight.astype(np.float32)
@@ -170,7 +199,7 @@ def to_arrays(
     return arrays
 
 
-def _members(arrays: dict[str, np.ndarray], file_digest: str) -> tuple[Member, ...]:
+def _members(arrays: dict[str, np.ndarray], shared_blocks: int) -> tuple[Member, ...]:
     members = []
     while f"member{len(members)}/out_weight" in arrays:
         prefix = f"member{len(members)}/"
@@ -179,6 +208,11 @@ def _members(arrays: dict[str, np.ndarray], file_digest: str) -> tuple[Member, .
             for key in arrays
             if key.startswith(prefix) and key.endswith(":down")
         )
+        if members and any(block_of(layer) < shared_blocks for layer in layers):
+            raise HeadUnavailable(
+                f"member {len(members)} of the text head adapts blocks it shares with the"
+                " first; retrain it"
+            )
         members.append(
             Member(
                 adapters={
@@ -190,8 +224,6 @@ def _members(arrays: dict[str, np.ndarray], file_digest: str) -> tuple[Member, .
                 },
                 out_weight=arrays[f"{prefix}out_weight"],
                 out_bias=arrays[f"{prefix}out_bias"],
-                # Each member's derived model is named apart, though they share one file.
-                digest=hashlib.sha256(f"{file_digest}/{prefix}".encode()).hexdigest(),
             )
         )
     if not members:
@@ -206,8 +238,11 @@ def from_files(weights: bytes, meta: dict[str, object]) -> Head:
     categories = tuple(meta["categories"])  # type: ignore[arg-type]
     if categories != CATEGORY_IDS:
         raise HeadUnavailable("the text head was trained on another category list; retrain it")
+    shared_blocks = int(arrays.get("shared_blocks", 0))
+    if not 0 <= shared_blocks < BLOCKS:
+        raise HeadUnavailable(f"the text head shares {shared_blocks} blocks of MiniLM's {BLOCKS}")
     return Head(
-        members=_members(arrays, hashlib.sha256(weights).hexdigest()),
+        members=_members(arrays, shared_blocks),
         scale=float(meta["adapter_scale"]),  # type: ignore[arg-type]
         categories=categories,
         thresholds={k: float(v) for k, v in meta["thresholds"].items()},  # type: ignore[union-attr]
@@ -216,6 +251,7 @@ def from_files(weights: bytes, meta: dict[str, object]) -> Head:
         critical_veto=float(meta.get("critical_veto", 0.0)),  # type: ignore[arg-type]
         words=WordModel.from_arrays(arrays),
         blend=float(meta.get("blend", 1.0)),  # type: ignore[arg-type]
+        shared_blocks=shared_blocks,
     )
 
 

@@ -17,12 +17,15 @@ ms a text; this graph with the fused layer norms 1.54 ms; with the plain ones 1.
 The graph computes what the packaged model computes (a test compares their token states in
 float), and what the trainer's PyTorch network (``tuning.MiniLM``) computes with the same
 weights. Inputs and output keep the packaged model's names: ``input_ids``,
-``attention_mask``, ``token_type_ids`` -> ``last_hidden_state``. Padding must be at the end
+``attention_mask``, ``token_type_ids`` -> ``last_hidden_state``. A text head of several
+members (``head.py``) gets one graph with an output per member (``output_name``), their
+shared lower blocks run once. Padding must be at the end
 of a row (as the tokenizer pads): the attention reads the mask as each row's length.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -38,25 +41,33 @@ _MICROSOFT_OPS = {"EmbedLayerNormalization", "Attention", "BiasGelu"}
 
 
 class _Graph:
-    """Nodes and constants as they are added, in order."""
+    """Nodes and constants as they are added, in order. Names get ``prefix`` in front, so a
+    branch's blocks stand apart from the trunk's."""
 
     def __init__(self) -> None:
         self.nodes: list[Any] = []
         self.constants: list[Any] = []
+        self.prefix = ""
 
     def constant(self, name: str, value: np.ndarray) -> str:
         from onnx import numpy_helper
 
         array = np.ascontiguousarray(value, dtype=np.float32)
-        self.constants.append(numpy_helper.from_array(array, name))
-        return name
+        self.constants.append(numpy_helper.from_array(array, self.prefix + name))
+        return self.prefix + name
 
     def node(self, op: str, inputs: list[str], output: str, **attributes: Any) -> str:
         from onnx import helper
 
         domain = MICROSOFT if op in _MICROSOFT_OPS else ""
-        self.nodes.append(helper.make_node(op, inputs, [output], domain=domain, **attributes))
-        return output
+        named = self.prefix + output
+        self.nodes.append(helper.make_node(op, inputs, [named], domain=domain, **attributes))
+        return named
+
+
+def output_name(member: int) -> str:
+    """The graph output of member ``member``'s token states."""
+    return OUTPUT if member == 0 else f"{OUTPUT}.member{member}"
 
 
 def _layer_norm(
@@ -125,11 +136,16 @@ def _block(graph: _Graph, x: str, weights: dict[str, np.ndarray], block: int) ->
     return _layer_norm(graph, out, x, weights, f"{layer}.output.LayerNorm")
 
 
-def build(weights: dict[str, np.ndarray]) -> Any:
-    """The float ONNX model of MiniLM with these weights (named as ``read_weights`` names
-    them), ready for dynamic quantisation."""
+def build(members: Sequence[dict[str, np.ndarray]], shared_blocks: int = 0) -> Any:
+    """The float ONNX model of MiniLM, ready for dynamic quantisation, with one output of
+    token states per member's weights (each named as ``read_weights`` names them): the first
+    member's blocks below ``shared_blocks`` run once as a trunk, and each member's own blocks
+    from there on as its branch. One member gives plain MiniLM."""
     from onnx import TensorProto, helper
 
+    if not members or not 0 <= shared_blocks < BLOCKS:
+        raise ValueError(f"cannot build {len(members)} members sharing {shared_blocks} blocks")
+    first = members[0]
     graph = _Graph()
     as_int32 = [
         graph.node("Cast", [name], f"{name}.int32", to=TensorProto.INT32) for name in INPUTS
@@ -143,13 +159,15 @@ def build(weights: dict[str, np.ndarray]) -> Any:
                 ids,
                 types,
                 *(
-                    graph.constant(f"{embeddings}.{table}", weights[f"{embeddings}.{table}.weight"])
+                    graph.constant(f"{embeddings}.{table}", first[f"{embeddings}.{table}.weight"])
                     for table in ("word_embeddings", "position_embeddings", "token_type_embeddings")
                 ),
-                graph.constant(
-                    f"{embeddings}.norm.weight", weights[f"{embeddings}.LayerNorm.weight"]
+                *(
+                    graph.constant(
+                        f"{embeddings}.norm.{kind}", first[f"{embeddings}.LayerNorm.{kind}"]
+                    )
+                    for kind in ("weight", "bias")
                 ),
-                graph.constant(f"{embeddings}.norm.bias", weights[f"{embeddings}.LayerNorm.bias"]),
                 mask,
             ],
             ["embedded", "mask_index"],  # mask_index: each row's count of tokens
@@ -157,10 +175,17 @@ def build(weights: dict[str, np.ndarray]) -> Any:
             epsilon=EPSILON,
         )
     )
-    x = "embedded"
-    for block in range(BLOCKS):
-        x = _block(graph, x, weights, block)
-    graph.nodes.append(helper.make_node("Identity", [x], [OUTPUT]))
+    trunk = "embedded"
+    for block in range(shared_blocks):
+        trunk = _block(graph, trunk, first, block)
+    outputs = []
+    for member, weights in enumerate(members):
+        graph.prefix = "" if member == 0 else f"member{member}/"
+        x = trunk
+        for block in range(shared_blocks, BLOCKS):
+            x = _block(graph, x, weights, block)
+        graph.prefix = ""
+        outputs.append(graph.node("Identity", [x], output_name(member)))
     return helper.make_model(
         helper.make_graph(
             graph.nodes,
@@ -169,7 +194,10 @@ def build(weights: dict[str, np.ndarray]) -> Any:
                 helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"])
                 for n in INPUTS
             ],
-            [helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["batch", "tokens", HIDDEN])],
+            [
+                helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", "tokens", HIDDEN])
+                for n in outputs
+            ],
             graph.constants,
         ),
         opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MICROSOFT, 1)],

@@ -19,7 +19,9 @@ norm eps 1e-12) over the float weights read from the packaged ONNX file
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -27,8 +29,9 @@ from torch import nn
 
 from haven.signals.text import training
 from haven.signals.text.embeddings import MODEL
+from haven.signals.text.head import MemberWeights, as_kept, block_of, weight_changes
 from haven.signals.text.minilm_graph import BLOCKS, EPSILON, HEADS, HIDDEN
-from haven.signals.text.onnx_weights import read_weights
+from haven.signals.text.onnx_weights import read_weights, with_changes
 
 ADAPTED = (
     "attention.self.query",
@@ -63,9 +66,27 @@ class AdaptedLinear(nn.Module):
             return (self.down @ self.up * self.scale).T.numpy().astype(np.float32)
 
 
-class MiniLM(nn.Module):
-    def __init__(self, weights: dict[str, np.ndarray], rank: int, scale: float) -> None:
+class FrozenLinear(nn.Module):
+    """A linear layer kept as it is: the blocks a branch member shares with the first."""
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray) -> None:
         super().__init__()
+        self.weight = nn.Parameter(torch.from_numpy(weight), requires_grad=False)
+        self.bias = nn.Parameter(torch.from_numpy(bias), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return nn.functional.linear(x, self.weight, self.bias)
+
+
+class MiniLM(nn.Module):
+    """MiniLM with a trainable adapter on every linear layer of the blocks from
+    ``first_adapted`` on; the blocks below keep ``weights`` as given."""
+
+    def __init__(
+        self, weights: dict[str, np.ndarray], rank: int, scale: float, first_adapted: int = 0
+    ) -> None:
+        super().__init__()
+        self.first_adapted = first_adapted
 
         def fixed(name: str) -> nn.Parameter:
             return nn.Parameter(torch.from_numpy(weights[name]), requires_grad=False)
@@ -82,8 +103,11 @@ class MiniLM(nn.Module):
         for block in range(BLOCKS):
             for part in ADAPTED:
                 name = f"encoder.layer.{block}.{part}"
-                self.linears[name.replace(".", "/")] = AdaptedLinear(
-                    weights[f"{name}.weight"], weights[f"{name}.bias"], rank, scale
+                weight, bias = weights[f"{name}.weight"], weights[f"{name}.bias"]
+                self.linears[name.replace(".", "/")] = (
+                    AdaptedLinear(weight, bias, rank, scale)
+                    if block >= first_adapted
+                    else FrozenLinear(weight, bias)
                 )
             for norm in ("attention.output.LayerNorm", "output.LayerNorm"):
                 for kind in ("weight", "bias"):
@@ -102,12 +126,19 @@ class MiniLM(nn.Module):
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Token states (batch, tokens, 384); padding positions are masked out of attention."""
-        batch, tokens = ids.shape
+        return self.blocks(self.embedded(ids), mask, 0, BLOCKS)
+
+    def embedded(self, ids: torch.Tensor) -> torch.Tensor:
+        tokens = ids.shape[1]
         x = self.words[ids] + self.positions[:tokens] + self.token_type[0]
-        x = nn.functional.layer_norm(x, (HIDDEN,), self.norm[0], self.norm[1], EPSILON)
+        return nn.functional.layer_norm(x, (HIDDEN,), self.norm[0], self.norm[1], EPSILON)
+
+    def blocks(self, x: torch.Tensor, mask: torch.Tensor, first: int, end: int) -> torch.Tensor:
+        """The token states ``x`` entering block ``first`` through the blocks up to ``end``."""
+        batch, tokens, _ = x.shape
         blocked = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
         size = HIDDEN // HEADS
-        for block in range(BLOCKS):
+        for block in range(first, end):
 
             def heads(t: torch.Tensor) -> torch.Tensor:
                 return t.view(batch, tokens, HEADS, size).transpose(1, 2)
@@ -130,8 +161,9 @@ class MiniLM(nn.Module):
 
     def changes(self) -> dict[str, np.ndarray]:
         return {
-            name.replace("/", "."): layer.change()  # type: ignore[operator]
+            name.replace("/", "."): layer.change()
             for name, layer in self.linears.items()
+            if isinstance(layer, AdaptedLinear)
         }
 
 
@@ -153,7 +185,17 @@ class Classifier(nn.Module):
         self.out = nn.Linear(2 * HIDDEN + extra, classes)
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor, extra: torch.Tensor) -> torch.Tensor:
-        joined = torch.cat([pooled(self.encoder(ids, mask), mask), extra], 1)
+        return self.read(self.encoder(ids, mask), mask, extra)
+
+    def from_shared(
+        self, shared: torch.Tensor, mask: torch.Tensor, extra: torch.Tensor
+    ) -> torch.Tensor:
+        """The logits from the token states entering the first adapted block."""
+        states = self.encoder.blocks(shared, mask, self.encoder.first_adapted, BLOCKS)
+        return self.read(states, mask, extra)
+
+    def read(self, states: torch.Tensor, mask: torch.Tensor, extra: torch.Tensor) -> torch.Tensor:
+        joined = torch.cat([pooled(states, mask), extra], 1)
         return self.out(self.dropout(joined))
 
 
@@ -165,6 +207,33 @@ def padded(token_ids: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tens
         ids[row, : len(tokens)] = torch.tensor(tokens)
         mask[row, : len(tokens)] = 1
     return ids, mask
+
+
+def shared_states(
+    encoder: MiniLM, token_ids: Sequence[Sequence[int]], batch: int = 64
+) -> list[torch.Tensor]:
+    """Each text's token states entering the encoder's first adapted block, (tokens, 384).
+
+    The blocks below it are frozen and MiniLM has no dropout, so these never change while a
+    branch member trains: computed once, they spare every epoch those blocks' work."""
+    order = np.argsort([len(t) for t in token_ids], kind="stable")
+    states: list[torch.Tensor] = [None] * len(token_ids)  # type: ignore[list-item]
+    with torch.no_grad():
+        for first in range(0, len(order), batch):
+            rows = order[first : first + batch]
+            ids, mask = padded([token_ids[i] for i in rows])
+            lower = encoder.blocks(encoder.embedded(ids), mask, 0, encoder.first_adapted)
+            for row, index in enumerate(rows):
+                states[index] = lower[row, : len(token_ids[index])].clone()
+    return states
+
+
+def padded_states(states: Sequence[torch.Tensor]) -> torch.Tensor:
+    longest = max(len(s) for s in states)
+    out = torch.zeros(len(states), longest, HIDDEN)
+    for row, text in enumerate(states):
+        out[row, : len(text)] = text
+    return out
 
 
 def length_batches(
@@ -197,16 +266,20 @@ def fit(
     max_positive_weight: float = 10.0,
     example_weight: np.ndarray | None = None,
     threads: int = 2,
+    first_adapted: int = 0,
 ) -> Classifier:
     """Adapters and classifier trained on class-weighted binary cross-entropy, AdamW with a
     one-cycle schedule, in a fixed order from ``seed``. A category's positives weigh as
     much as its negatives up to ``max_positive_weight``; ``example_weight`` weighs whole
-    texts (the hard negatives, which the model must learn to leave alone)."""
+    texts (the hard negatives, which the model must learn to leave alone). Adapters go on
+    the blocks from ``first_adapted`` on (a branch member's); the blocks below keep
+    ``weights``."""
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     torch.use_deterministic_algorithms(True)
     rng = np.random.default_rng(seed)
-    model = Classifier(MiniLM(weights, rank, scale), extra.shape[1], y.shape[1])
+    model = Classifier(MiniLM(weights, rank, scale, first_adapted), extra.shape[1], y.shape[1])
+    shared = shared_states(model.encoder, token_ids) if first_adapted else None
     targets = torch.from_numpy(y)
     extras = torch.from_numpy(extra)
     positives = targets.sum(0)
@@ -225,7 +298,12 @@ def fit(
     for _ in range(epochs):
         for rows in length_batches(token_ids, batch, rng):
             ids, mask = padded([token_ids[i] for i in rows])
-            losses = loss_of(model(ids, mask, extras[rows]), targets[rows]).mean(1)
+            logits = (
+                model(ids, mask, extras[rows])
+                if shared is None
+                else model.from_shared(padded_states([shared[i] for i in rows]), mask, extras[rows])
+            )
+            losses = loss_of(logits, targets[rows]).mean(1)
             loss = (losses * per_text[rows]).sum() / per_text[rows].sum()
             optimiser.zero_grad()
             loss.backward()
@@ -244,14 +322,26 @@ def fit_examples(
     learning_rate: float = training.LEARNING_RATE,
     max_positive_weight: float = 10.0,
     example_weight: np.ndarray | None = None,
+    trunk: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    shared_blocks: int = 0,
 ) -> Classifier:
     """``fit`` on labelled texts, from the packaged MiniLM's weights, with the shipped scale
-    and minibatch: what the trainer runs for each member's seed, and what a variant changes."""
+    and minibatch: what the trainer runs for each member's seed, and what a variant changes.
+
+    With ``shared_blocks``, a branch member: its blocks below that one are the first
+    member's, whose adapters (``trunk``, as the head file keeps them) are added to the
+    packaged weights, and only the blocks above get adapters of their own."""
     import onnx
 
     ids, lexical = training.model_inputs([e.text for e in fitted])
+    weights = read_weights(onnx.load(str(MODEL.locate())))
+    if shared_blocks:
+        if trunk is None:
+            raise ValueError("a branch member needs the first member's adapters")
+        shared = {layer: pair for layer, pair in trunk.items() if block_of(layer) < shared_blocks}
+        weights = with_changes(weights, weight_changes(shared, training.SCALE))
     return fit(
-        read_weights(onnx.load(str(MODEL.locate()))),
+        weights,
         ids,
         lexical,
         training.targets(fitted),
@@ -263,7 +353,33 @@ def fit_examples(
         learning_rate=learning_rate,
         max_positive_weight=max_positive_weight,
         example_weight=example_weight,
+        first_adapted=shared_blocks,
     )
+
+
+def fit_members(
+    fitted: list[training.Example],
+    members: int = training.MEMBERS,
+    shared_blocks: int = training.SHARED_BLOCKS,
+    first: MemberWeights | None = None,
+    **settings: Any,
+) -> list[MemberWeights]:
+    """The head's members, member k from ``training.SEEDS[k]``: the first adapted on every
+    block (or ``first``, kept as trained before), each further one a branch sharing the
+    first's blocks below ``shared_blocks``. ``settings`` go to ``fit_examples``."""
+    trained = [first] if first is not None else []
+    for seed in training.SEEDS[len(trained) : members]:
+        print(f"training the member of seed {seed}", file=sys.stderr, flush=True)
+        branch = bool(trained)
+        model = fit_examples(
+            fitted,
+            seed=seed,
+            trunk=as_kept(trained[0][0]) if branch else None,
+            shared_blocks=shared_blocks if branch else 0,
+            **settings,
+        )
+        trained.append(member_weights(model))
+    return trained
 
 
 def token_states(model: MiniLM, token_ids: Sequence[int]) -> np.ndarray:
@@ -273,9 +389,7 @@ def token_states(model: MiniLM, token_ids: Sequence[int]) -> np.ndarray:
         return model(ids, mask)[0].numpy()
 
 
-def member_weights(
-    model: Classifier,
-) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
+def member_weights(model: Classifier) -> MemberWeights:
     """What the head keeps of one trained member: its adapters and its output layer."""
     return (adapters(model), *classifier_weights(model))
 
@@ -295,4 +409,5 @@ def adapters(model: Classifier) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         return {
             name.replace("/", "."): (layer.down.numpy().copy(), layer.up.numpy().copy())
             for name, layer in model.encoder.linears.items()
+            if isinstance(layer, AdaptedLinear)
         }
