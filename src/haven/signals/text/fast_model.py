@@ -19,7 +19,8 @@ change of any of them derives a new one. Nothing is downloaded.
 The text classifier runs a second derived model: the same, with the trained adapters' changes
 added to its weight matrices first (``onnx_weights.with_changes``), and one output per
 member of the head (a member past the first shares the first's lower blocks and adds its
-own upper ones; ``minilm_graph.build``). Its name carries the digest of the head file.
+own upper ones; ``minilm_graph.build``). Its name carries a digest of the members'
+adapters (``head.Head.adapter``).
 Claim matching keeps the packaged model's weights.
 """
 
@@ -46,8 +47,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Adapter:
     """The text head's changes to the packaged weights, one set per member, and the blocks
-    the members share (the first member's); named by the digest of the file they came
-    from."""
+    the members share (the first member's); named by a digest of the members' adapters."""
 
     digest: str
     changes: Callable[[], list[dict[str, np.ndarray]]]
