@@ -126,6 +126,20 @@ def test_a_run_of_emoji_does_not_hide_the_words_after_it() -> None:
     assert "violent_threats" in _flagged(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😂 i am going to find you and hurt you badly tonight, you will bleed",
+        "i am going to find you and hurt you badly tonight, you will bleed 😂😂😂",
+        "lol i'm going to stab you in the car park after your shift tomorrow",
+    ],
+)
+def test_a_laughing_mark_does_not_launder_an_explicit_threat(text: str) -> None:
+    # "Only joking" marks are common in real abuse; a head trained on jokes with emoji once
+    # learned to read any threat beside 😂 as banter (2026-12-07).
+    assert "violent_threats" in _flagged(text)
+
+
 def test_invalid_unicode_and_language_tags() -> None:
     from haven.signals.text.classify import InvalidLanguage, InvalidText, language_code
 
