@@ -27,6 +27,10 @@ from haven.signals.text.normalise import normalise
         ("kill\u2800yourself", "kill yourself"),  # braille blank used as a space
         ("I\u2019ll kill you", "i'll kill you"),  # typographic apostrophe
         ("😂😂😂😂 no", "face with tears of joy no"),  # a run of one emoji is read once
+        ("1 w4n7 70 d13.", "i want to die."),  # all in leetspeak: digit-only words too
+        ("k 1 l l yourself", "kill yourself"),  # spaced out and in leetspeak
+        ("she's s u r r o u n d e d", "she's surrounded"),  # not joined to the "s" of she's
+        ("3 m e s s a g e s", "3 messages"),  # nor to a number before it
     ],
 )
 def test_evasions_are_undone(written: str, normalised: str) -> None:
@@ -34,10 +38,22 @@ def test_evasions_are_undone(written: str, normalised: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2024 election", "1488", "I scored 100!", "cool", "see you at 5:30", "Scunthorpe"]
+    "text",
+    [
+        "2024 election",
+        "1488",
+        "I scored 100!",
+        "cool",
+        "see you at 5:30",
+        "Scunthorpe",
+    ],
 )
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert normalise(text).text == text.lower()
+
+
+def test_numbers_stay_numbers_beside_one_word_in_leetspeak() -> None:
+    assert normalise("i'm 17 and want to d13").text == "i'm 17 and want to die"
 
 
 def test_spans_map_back_to_the_written_text() -> None:

@@ -34,7 +34,10 @@ BLANKS = frozenset("\u2800\u3164\u115f\u1160\uffa0\u180e")
 QUOTES = {"\u2019": "'", "\u2018": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
 _WORD = re.compile(r"\S+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SPACED = re.compile(r"(?<![\w*])(?:\w[ .\-_]){2,}\w(?![\w*])")
+# Single characters with one separator between them, starting and ending with a letter and
+# not glued to a word before (the "s" of "she's s u r e" is not part of "s u r e"): so a
+# number before a spaced word stays apart ("3 m e s s a g e s") and "k 1 l l" is one word.
+_SPACED = re.compile(r"(?<![\w*'])[^\W\d_][ .\-_](?:\w[ .\-_])+[^\W\d_](?![\w*])")
 
 
 @dataclass(frozen=True)
@@ -124,20 +127,34 @@ _LEET_CHARS = frozenset(LEET)
 _LEETY_WORD = re.compile(r"[^\s]*[a-z][^\s]*")
 
 
+# Short words of leet digits alone that read as common words once leetspeak is undone.
+_DIGIT_WORD = re.compile(r"(?<!\S)[0134579]{1,3}(?=[\s.,;:?!]|$)")
+
+
 def _deleet(text: str, origin: list[int]) -> tuple[str, list[int]]:
-    """Digits and symbols inside words with letters read as letters (same length)."""
+    """Digits and symbols inside words with letters read as letters (same length); in a
+    text written mostly in leetspeak, short words of digits alone too."""
     if not _LEET_CHARS.intersection(text):
         return text, origin
     chars = list(text)
+    lettered = leety = 0
     for match in _LEETY_WORD.finditer(text):
         word = match.group()
+        lettered += 1
         if not _LEET_CHARS.intersection(word):
             continue
         core = word.strip(".,;:?!\"'()[]{}")  # sentence punctuation is not leetspeak
         if not core or not any(c.isalpha() for c in core):
             continue
+        leety += 1
         offset = match.start() + word.find(core)
         chars[offset : offset + len(core)] = core.translate(_LEET_TABLE)
+    # "1 w4n7 70 d13": "1" and "70" are "i" and "to" when most words with letters are in
+    # leetspeak; "i'm 17 and want to d13" keeps its 17 (one word in five).
+    if leety >= 2 and 2 * leety >= lettered:
+        for match in _DIGIT_WORD.finditer(text):
+            start, end = match.span()
+            chars[start:end] = match.group().translate(_LEET_TABLE)
     return "".join(chars), origin
 
 
@@ -193,6 +210,7 @@ def _squeeze_spaces(text: str, origin: list[int]) -> tuple[str, list[int]]:
 
 def normalise(text: str) -> Normalised:
     folded, origin = _characters(text)
-    for step in (_deleet, _unspace, _unrepeat, _squeeze_spaces):
+    # Letters are joined before leetspeak is read, so "k 1 l l" is one word with letters.
+    for step in (_unspace, _deleet, _unrepeat, _squeeze_spaces):
         folded, origin = step(folded, origin)
     return Normalised(folded, tuple(origin))
