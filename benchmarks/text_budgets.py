@@ -4,9 +4,10 @@ For each budget given (the share of validation hard negatives the thresholds may
 thresholds chosen by F-score alone), chooses the blend, the thresholds and the lexicon
 veto for the shipped adapters, classifier and word model on the validation split exactly as
 ``scripts/train_text_head.py --thresholds-only --hard-negative-budget B`` would, and prints
-macro F1, the false positive rate on hard negatives and self-harm recall on the held-out split
-and on every external set. Nothing is trained and nothing in the repository is written; about
-a minute a budget on 2 cores::
+macro F1, the false positive rate on hard negatives and self-harm recall on the validation
+split (where they were chosen: the budget rule of docs/text-safety.md reads this row), the
+held-out split and every external set. Nothing is trained and nothing in the repository is
+written; a few minutes a budget on 2 cores::
 
     .venv/bin/python benchmarks/text_budgets.py 1 0.1 0.05
 """
@@ -34,13 +35,13 @@ def main() -> int:
     files, external = training.dataset_files(DATA)
     examples = training.load_examples(files)
     validation = [e for e in examples if not e.test_split and e.validation]
-    sets = {"held-out": [e for e in examples if e.test_split]}
+    sets = {"validation": validation, "held-out": [e for e in examples if e.test_split]}
     sets |= {path.name: training.load_examples([path]) for path in external}
     head = shipped_head()
     for budget, choice in training.choices_on(validation, head, options.budgets).items():
         rechosen = choice.applied_to(head)
         print(
-            f"budget {budget:.0%} (blend {choice.blend}, lexicon veto {choice.lexicon_veto},"
+            f"budget {budget:.1%} (blend {choice.blend}, lexicon veto {choice.lexicon_veto},"
             f" critical veto {choice.critical_veto})"
         )
         for name, texts in sets.items():
