@@ -14,8 +14,8 @@ others), then the word model on the same texts
 the validation texts through the model as Haven runs it (the derived int8 encoder with the
 adapters, the lexicon, the head and the word model in numpy) and writes the blend of the two
 and the thresholds that score best there, within the hard-negative budget
-(``--hard-negative-budget``), into ``head.json`` with the training facts. About 30 minutes
-a member on 2 cores (40,000 texts); ``--words-only`` keeps the members and takes a few
+(``--hard-negative-budget``), into ``head.json`` with the training facts. About 40 minutes
+a member on 2 idle cores (62,000 texts); ``--words-only`` keeps the members and takes a few
 minutes; ``--thresholds-only`` a minute or two a member. The held-out split and the external
 sets are only read by the benchmarks (``benchmarks/text_quality.py``, ``text_budgets.py``,
 ``text_model_variants.py``).
