@@ -10,17 +10,25 @@ held-out split and every external set. Nothing is trained and nothing in the rep
 written; a few minutes a budget on 2 cores::
 
     .venv/bin/python benchmarks/text_budgets.py 1 0.1 0.05
+
+``--head DIR`` reads another head (``head.npz`` and ``head.json``) in place of the shipped
+one, to compare two heads on the same texts, e.g. the one before a retraining::
+
+    mkdir -p /tmp/old && for f in head.npz head.json; do
+      git show COMMIT:src/haven/signals/text/$f > /tmp/old/$f; done
+    .venv/bin/python benchmarks/text_budgets.py 0.05 --head /tmp/old
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 from pathlib import Path
 
 from haven.signals.text import training
-from haven.signals.text.head import shipped_head
+from haven.signals.text.head import Head, from_files, shipped_head
 from text_quality import evaluate
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
@@ -29,6 +37,7 @@ DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("budgets", nargs="+", type=float, help="shares of hard negatives, 0-1")
+    parser.add_argument("--head", type=Path, help="a folder with head.npz and head.json")
     options = parser.parse_args()
     if not all(0 < budget <= 1 for budget in options.budgets):
         parser.error("a budget is a share above 0 and at most 1")
@@ -37,7 +46,7 @@ def main() -> int:
     validation = [e for e in examples if not e.test_split and e.validation]
     sets = {"validation": validation, "held-out": [e for e in examples if e.test_split]}
     sets |= {path.name: training.load_examples([path]) for path in external}
-    head = shipped_head()
+    head = shipped_head() if options.head is None else _head_in(options.head)
     for budget, choice in training.choices_on(validation, head, options.budgets).items():
         rechosen = choice.applied_to(head)
         print(
@@ -52,6 +61,11 @@ def main() -> int:
                 flush=True,
             )
     return 0
+
+
+def _head_in(folder: Path) -> Head:
+    meta = json.loads((folder / "head.json").read_text("utf-8"))
+    return from_files((folder / "head.npz").read_bytes(), meta)
 
 
 if __name__ == "__main__":
