@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 from pathlib import Path
 
 from haven.signals.text import training
-from haven.signals.text.head import Head, from_files, shipped_head
+from haven.signals.text.head import head_in, shipped_head
 from text_quality import evaluate
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "text-safety"
@@ -46,7 +45,7 @@ def main() -> int:
     validation = [e for e in examples if not e.test_split and e.validation]
     sets = {"validation": validation, "held-out": [e for e in examples if e.test_split]}
     sets |= {path.name: training.load_examples([path]) for path in external}
-    head = shipped_head() if options.head is None else _head_in(options.head)
+    head = shipped_head() if options.head is None else head_in(options.head)
     for budget, choice in training.choices_on(validation, head, options.budgets).items():
         rechosen = choice.applied_to(head)
         print(
@@ -61,11 +60,6 @@ def main() -> int:
                 flush=True,
             )
     return 0
-
-
-def _head_in(folder: Path) -> Head:
-    meta = json.loads((folder / "head.json").read_text("utf-8"))
-    return from_files((folder / "head.npz").read_bytes(), meta)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import numpy as np
 
@@ -255,14 +256,19 @@ def from_files(weights: bytes, meta: dict[str, object]) -> Head:
     )
 
 
-@cache
-def shipped_head() -> Head:
-    folder = resources.files("haven.signals.text")
+def head_in(folder: Traversable) -> Head:
+    """The head whose ``head.npz`` and ``head.json`` are in ``folder`` (e.g. one from a
+    retraining, to compare with the shipped one)."""
     try:
         weights = folder.joinpath("head.npz").read_bytes()
         meta = json.loads(folder.joinpath("head.json").read_text("utf-8"))
     except FileNotFoundError as exc:
         raise HeadUnavailable(
-            "the text classifier head is missing; build it with scripts/train_text_head.py"
+            f"no text classifier head in {folder}; build it with scripts/train_text_head.py"
         ) from exc
     return from_files(weights, meta)
+
+
+@cache
+def shipped_head() -> Head:
+    return head_in(resources.files("haven.signals.text"))
