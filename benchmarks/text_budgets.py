@@ -2,8 +2,10 @@
 
 For each budget given (the share of validation hard negatives the thresholds may flag, 1 for
 thresholds chosen by F-score alone), chooses the blend, the thresholds and the lexicon
-veto for the shipped adapters, classifier and word model on the validation split exactly as
-``scripts/train_text_head.py --thresholds-only --hard-negative-budget B`` would, and prints
+veto for the shipped adapters, classifier and word model on the validation split as
+``scripts/train_text_head.py --thresholds-only`` would within a validation budget of B (the
+trainer first lowers its target by the optimism it measures, ``text_budget_optimism.py``:
+pass head.json's ``hard_negative_budget`` to see what ships), and prints
 macro F1, the false positive rate on hard negatives and self-harm recall on the validation
 split (where they were chosen: the budget rule of docs/text-safety.md reads this row), the
 held-out split and every external set. Nothing is trained and nothing in the repository is

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from haven.signals.text import training, tuning
+from haven.signals.text import optimism, training, tuning
 from haven.signals.text.head import from_files, to_arrays
 from haven.signals.text.lexicon import lexicon
 from haven.signals.text.words import WordModel
@@ -46,6 +46,8 @@ CHOSEN_ON_VALIDATION = (
     "critical_veto",
     "blend",
     "hard_negative_budget",
+    "hard_negative_target",
+    "budget_optimism",
     "self_harm_confidence",
 )
 
@@ -72,8 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         "--hard-negative-budget",
         type=float,
         default=training.HARD_NEGATIVE_BUDGET,
-        help="the share of validation hard negatives the thresholds may flag (default"
-        " %(default)s; 1 keeps the thresholds with the best F-score per category)",
+        help="the share of unseen hard negatives the thresholds may flag (default"
+        " %(default)s; the validation split's budget is this less the optimism measured on it,"
+        " haven.signals.text.optimism; 1 keeps the thresholds with the best F-score per"
+        " category)",
     )
     parser.add_argument(
         "--keep-first-member",
@@ -148,9 +152,22 @@ def choose_thresholds(
     probe = from_files(
         weights, {"categories": list(training.CATEGORY_IDS), "thresholds": {}, **facts}
     )
-    choice = training.choose_on(validation, probe, budget)
-    rules = {
-        "hard_negative_budget": budget,
+    # The target is a share of unseen hard negatives; the budget, of the validation split's.
+    rules: dict[str, object] = {"hard_negative_target": budget}
+    if budget < 1:
+        budgeted = optimism.choose_for_target(validation, probe, budget)
+        choice = budgeted.choice
+        excess = optimism.mean_excess(budgeted.gaps)
+        print(
+            f"budget optimism on validation: {100 * excess:+.2f} points (mean of"
+            f" {len(budgeted.gaps)} draws); choosing within {budgeted.budget:.2%}",
+            file=sys.stderr,
+        )
+        rules |= {"budget_optimism": round(excess, 5), "hard_negative_budget": budgeted.budget}
+    else:
+        choice = training.choose_on(validation, probe, budget)
+        rules |= {"hard_negative_budget": budget}
+    rules |= {
         # How sure the validation split must be of self-harm recall (its floor follows).
         "self_harm_confidence": training.SELF_HARM_CONFIDENCE,
     }
