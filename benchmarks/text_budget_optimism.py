@@ -2,9 +2,9 @@
 
 The trainer allows for it (``haven.signals.text.optimism``): this prints the measurement
 for the shipped head or another. Inside the validation split alone (the held-out split is
-never read), ``--draws`` times (fixed seed) the lexicon veto and thresholds are chosen by
-``training.choose`` on a random ``--share`` of the split, at the head's own blend (the
-trainer measures at the blend best for the target, usually the same), and the hard
+never read), ``--draws`` times (fixed seed) the thresholds are chosen by
+``training.choose`` on a random ``--share`` of the split, at the head's own blend and
+lexicon veto (the trainer measures at those best for the target, usually the same), and the hard
 negatives flagged are counted there and on the rest; then the mean gap and the budget it
 gives for ``--budget``::
 
@@ -47,12 +47,20 @@ def main() -> int:
     learned, lexical = stage_scores([e.text for e in validation], head, (head.blend,))[head.blend]
     print(
         f"validation split: {len(validation)} texts, {int(hard.sum())} hard negatives;"
-        f" blend {head.blend}, budget {options.budget:.1%}, {options.draws} random draws of"
-        f" {options.share:.0%} to choose on",
+        f" blend {head.blend}, lexicon veto {head.lexicon_veto}, budget {options.budget:.1%},"
+        f" {options.draws} random draws of {options.share:.0%} to choose on",
         flush=True,
     )
     gaps = optimism.gaps(
-        learned, lexical, y, hard, options.budget, head.blend, options.draws, options.share
+        learned,
+        lexical,
+        y,
+        hard,
+        options.budget,
+        head.blend,
+        head.lexicon_veto,
+        options.draws,
+        options.share,
     )
     for number, gap in enumerate(gaps, 1):
         print(

@@ -110,3 +110,20 @@ def test_coded_terms_decide(text: str, category: str) -> None:
 def test_coded_terms_with_everyday_meanings_only_weigh(text: str, category: str) -> None:
     result = _match(text)
     assert not result.decisive(category) and result.scores.get(category, 0) > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lol i'm gonna stab you after school 😂",
+        "i am going to find you and hurt you badly",
+        "say that again and i'll make you bleed",
+    ],
+)
+def test_a_stated_intent_to_wound_decides_whatever_laughs_beside_it(text: str) -> None:
+    assert _match(text).decisive("violent_threats")
+
+
+def test_the_same_verbs_without_a_wounded_reader_only_weigh() -> None:
+    result = _match("stab the potatoes with a fork before they go in the oven")
+    assert not result.decisive("violent_threats") and result.scores["violent_threats"] > 0

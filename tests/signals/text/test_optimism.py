@@ -33,12 +33,12 @@ def _overlapping_scores() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
 
 def test_thresholds_chosen_on_a_part_flag_more_of_the_rest() -> None:
     learned, lexical, y, hard = _overlapping_scores()
-    gaps = optimism.gaps(learned, lexical, y, hard, 0.05, 1.0, draws=10)
+    gaps = optimism.gaps(learned, lexical, y, hard, 0.05, 1.0, 0.5, draws=10)
     assert len(gaps) == 10
     assert all(gap.chosen_on <= 0.05 for gap in gaps)  # the budget holds where it was chosen
     assert np.mean([gap.excess for gap in gaps]) > 0.005  # and is optimistic elsewhere
     # A fixed seed: the same draws every time.
-    assert optimism.gaps(learned, lexical, y, hard, 0.05, 1.0, draws=10) == gaps
+    assert optimism.gaps(learned, lexical, y, hard, 0.05, 1.0, 0.5, draws=10) == gaps
 
 
 def test_the_budget_is_lowered_by_the_mean_gap_only_when_it_is_more_than_noise() -> None:

@@ -7,11 +7,14 @@ validation hard negatives and 5.1-5.5 % of the held-out ones.) The issue's 5 % i
 about texts the model has not seen, so the trainer measures that optimism inside the
 validation split and, where it is more than noise, chooses with a budget lowered by it:
 
-- ``gaps``: many times (fixed seed), choose the vetoes and thresholds on a random part of
-  the validation split as ``training.choose`` does for the whole, at the blend the whole
-  split gets at the target budget, and count the hard negatives flagged on the rest and on
-  the part chosen on; a gap is the difference. The part is smaller than the whole split, so
-  the gap, if anything, overstates the whole split's (on halves it came out larger still).
+- ``gaps``: many times (fixed seed), choose the thresholds on a random part of the
+  validation split as ``training.choose`` does for the whole, at the blend and lexicon veto
+  the whole split gets at the target budget, and count the hard negatives flagged on the
+  rest and on the part chosen on; a gap is the difference. The part is smaller than the
+  whole split, so the gap, if anything, overstates the whole split's (on halves it came out
+  larger still). The veto is one of seven coarse steps and the thresholds are what fit the
+  texts they clear; choosing the veto in every draw too made the trainer's threshold step
+  seven times slower (48 minutes on the fourteenth session's head).
 - ``corrected_budget``: the target less the mean gap, where the mean is over
   ``TOLERANCE``; else the target. The blend, vetoes and thresholds are then chosen again
   within it (``choose_for_target``).
@@ -28,7 +31,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from haven.signals.text import training
-from haven.signals.text.classify import stage_scores
 from haven.signals.text.head import Head
 from haven.taxonomy import CATEGORY_IDS
 
@@ -71,18 +73,19 @@ def gaps(
     hard_negative: np.ndarray,
     budget: float,
     blend: float,
+    veto: float,
     draws: int = DRAWS,
     share: float = SHARE,
 ) -> list[Gap]:
-    """For validation scores at one blend (``classify.stage_scores``): per draw, the hard
-    negatives flagged on the part chosen on and on the rest."""
+    """For validation scores at one blend (``classify.stage_scores``) and one lexicon veto:
+    per draw, the hard negatives flagged on the part chosen on and on the rest."""
     rng = np.random.default_rng(SEED)
     found = []
     for _ in range(draws):
         part = np.zeros(len(y), bool)
         part[rng.permutation(len(y))[: round(share * len(y))]] = True
-        _, veto, critical, thresholds = training.choose(
-            learned[part], lexical[part], y[part], hard_negative[part], budget
+        _, _, critical, thresholds = training.choose(
+            learned[part], lexical[part], y[part], hard_negative[part], budget, (veto,)
         )
         choice = training.Choice(blend, veto, critical, thresholds)
         found.append(
@@ -118,16 +121,12 @@ def choose_for_target(
     validation: Sequence[training.Example], head: Head, target: float
 ) -> BudgetedChoice:
     """Blend, vetoes and thresholds chosen on ``validation`` as ``training.choices_on``
-    does, within ``target`` less the optimism measured at the blend chosen for ``target``
-    itself."""
-    texts = [e.text for e in validation]
-    y = training.targets(list(validation))
-    hard_negative = np.array([e.kind == "hard_negative" for e in validation])
-    blends = training.BLENDS if head.words is not None else (1.0,)
-    scores = stage_scores(texts, head, blends)
+    does, within ``target`` less the optimism measured at the blend and veto chosen for
+    ``target`` itself."""
+    scores, y, hard_negative = training.validation_scores(validation, head)
     first = training.best_choice(scores, y, hard_negative, target)
     learned, lexical = scores[first.blend]
-    measured = gaps(learned, lexical, y, hard_negative, target, first.blend)
+    measured = gaps(learned, lexical, y, hard_negative, target, first.blend, first.lexicon_veto)
     budget = corrected_budget(target, measured)
     choice = first if budget == target else training.best_choice(scores, y, hard_negative, budget)
     return BudgetedChoice(choice, target, budget, tuple(measured))

@@ -343,16 +343,17 @@ def choose(
     y: np.ndarray,
     hard_negative: np.ndarray,
     budget: float = HARD_NEGATIVE_BUDGET,
+    vetoes: Sequence[float] = LEXICON_VETOES,
 ) -> tuple[float, float, float, dict[str, float]]:
-    """The lexicon veto and the thresholds that together score best on the validation split
-    (mean F-score over the categories, F2 where a miss costs most), the thresholds then
-    raised until the hard negatives flagged are within budget (``within_budget``); the
-    critical categories' veto by ``critical_veto``. Returns that mean F-score, the veto, the
-    critical categories' veto and the thresholds."""
+    """The lexicon veto (of ``vetoes``) and the thresholds that together score best on the
+    validation split (mean F-score over the categories, F2 where a miss costs most), the
+    thresholds then raised until the hard negatives flagged are within budget
+    (``within_budget``); the critical categories' veto by ``critical_veto``. Returns that
+    mean F-score, the veto, the critical categories' veto and the thresholds."""
     truth = y > 0
     critical = critical_veto(learned, lexical, truth)
     best: tuple[float, float, np.ndarray] | None = None
-    for veto in LEXICON_VETOES:
+    for veto in vetoes:
         decided = decided_scores(learned, lexical, veto, critical)
         chosen = thresholds(decided, y)
         cut = within_budget(
@@ -398,11 +399,20 @@ def choices_on(
     validation: list[Example], head: Head, budgets: Sequence[float]
 ) -> dict[float, Choice]:
     """``choose_on`` for each of several budgets, the texts read by the encoder once."""
+    scores, y, hard_negative = validation_scores(validation, head)
+    return {budget: best_choice(scores, y, hard_negative, budget) for budget in budgets}
+
+
+def validation_scores(
+    validation: Sequence[Example], head: Head
+) -> tuple[dict[float, tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
+    """What the choices are made from: the stages' scores of these texts through ``head``
+    at each blend worth trying (``classify.stage_scores``), their targets, and which are
+    hard negatives."""
     hard_negative = np.array([e.kind == "hard_negative" for e in validation])
-    y = targets(validation)
     blends = BLENDS if head.words is not None else (1.0,)
     scores = stage_scores([e.text for e in validation], head, blends)
-    return {budget: best_choice(scores, y, hard_negative, budget) for budget in budgets}
+    return scores, targets(list(validation)), hard_negative
 
 
 def best_choice(
