@@ -13,8 +13,9 @@ validation split and, where it is more than noise, chooses with a budget lowered
   rest and on the part chosen on; a gap is the difference. The part is smaller than the
   whole split, so the gap, if anything, overstates the whole split's (on halves it came out
   larger still). The veto is one of seven coarse steps and the thresholds are what fit the
-  texts they clear; choosing the veto in every draw too made the draws seven times slower
-  (the trainer's threshold step took 48 minutes on the fourteenth session's head).
+  texts they clear; choosing the veto in every draw too ran ``within_budget`` for all
+  seven vetoes a draw instead of one (the trainer's threshold step took 48 minutes on the
+  fourteenth session's head).
 - ``corrected_budget``: the target less the mean gap, where the mean is over
   ``TOLERANCE``; else the target. The blend, vetoes and thresholds are then chosen again
   within it (``choose_for_target``).
