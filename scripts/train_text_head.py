@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from haven.signals.text import optimism, training, tuning
-from haven.signals.text.head import from_files, to_arrays
+from haven.signals.text.head import SPECIALIST_PREFIX, from_files, to_arrays
 from haven.signals.text.lexicon import lexicon
 from haven.signals.text.words import WordModel
 
@@ -71,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         " and choose the blend and the thresholds",
     )
     parser.add_argument(
+        "--specialist-only",
+        action="store_true",
+        help="keep the trained members and word model in head.npz; train the specialist"
+        " again and choose the thresholds",
+    )
+    parser.add_argument(
         "--hard-negative-budget",
         type=float,
         default=training.HARD_NEGATIVE_BUDGET,
@@ -93,18 +99,26 @@ def main(argv: list[str] | None = None) -> int:
     examples = [e for e in training.load_examples(files) if not e.test_split]
     fitted = [e for e in examples if not e.validation]
     validation = [e for e in examples if e.validation]
-    if options.thresholds_only or options.words_only:
+    if options.thresholds_only or options.words_only or options.specialist_only:
         facts = json.loads((OUTPUT / "head.json").read_text("utf-8"))
         for chosen_before in CHOSEN_ON_VALIDATION:
             facts.pop(chosen_before, None)
+        trained = dict(np.load(OUTPUT / "head.npz"))
         if options.words_only:
-            trained = dict(np.load(OUTPUT / "head.npz"))
             kept = {
-                k: v for k, v in trained.items() if k.startswith("member") or k == "shared_blocks"
+                k: v
+                for k, v in trained.items()
+                if k.startswith(("member", SPECIALIST_PREFIX)) or k == "shared_blocks"
             }
             words = training.fit_word_model(fitted)
             training.save_weights(kept | words.to_arrays(), OUTPUT)
             facts |= word_facts(words)
+        if options.specialist_only:
+            kept = {k: v for k, v in trained.items() if not k.startswith(SPECIALIST_PREFIX)}
+            facts.pop("specialist", None)
+            specialist = fit_specialist(kept, facts, fitted)
+            training.save_weights(kept | specialist[0], OUTPUT)
+            facts["specialist"] = specialist[1]
         choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts, budget)
         return 0
     print(f"fitting {len(fitted)} texts, validating on {len(validation)}", file=sys.stderr)
@@ -116,8 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         first = from_files((OUTPUT / "head.npz").read_bytes(), meta).members[0].weights
     members = tuning.fit_members(fitted, first=first)
     words = training.fit_word_model(fitted)
-    training.save_weights(to_arrays(members, words, training.SHARED_BLOCKS), OUTPUT)
-    weights = (OUTPUT / "head.npz").read_bytes()
+    arrays = to_arrays(members, words, training.SHARED_BLOCKS)
     facts: dict[str, object] = {
         "adapter_rank": training.RANK,
         "adapter_scale": training.SCALE,
@@ -136,8 +149,37 @@ def main(argv: list[str] | None = None) -> int:
         "lexicon_version": lexicon("en").version if lexicon("en") else None,
         **word_facts(words),
     }
-    choose_thresholds(weights, validation, facts, budget)
+    specialist_arrays, facts["specialist"] = fit_specialist(arrays, facts, fitted)
+    training.save_weights(arrays | specialist_arrays, OUTPUT)
+    choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts, budget)
     return 0
+
+
+def fit_specialist(
+    arrays: dict[str, np.ndarray], facts: dict[str, object], fitted: list[training.Example]
+) -> tuple[dict[str, np.ndarray], dict[str, object]]:
+    """The specialist for the head of ``arrays`` (members and word model, no specialist):
+    its arrays for head.npz and its settings for head.json."""
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    probe = from_files(
+        buffer.getvalue(), {"categories": list(training.CATEGORY_IDS), "thresholds": {}, **facts}
+    )
+    subset = training.specialist_subset(fitted, probe)
+    weights = tuning.fit_specialist(subset)
+    settings: dict[str, object] = {
+        "category": training.SPECIALIST,
+        "gate": training.SPECIALIST_GATE,
+        "share": training.SPECIALIST_SHARE,
+        "seed": training.SPECIALIST_SEED,
+        "subset_gate": training.SPECIALIST_SUBSET_GATE,
+        "subset_blend": training.SPECIALIST_SUBSET_BLEND,
+        "fitted_on": len(subset),
+    }
+    kept = to_arrays([], specialist=weights)
+    return {k: v for k, v in kept.items() if k.startswith(SPECIALIST_PREFIX)}, settings
 
 
 def word_facts(words: WordModel) -> dict[str, object]:

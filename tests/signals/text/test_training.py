@@ -323,6 +323,62 @@ def test_choices_for_several_budgets_are_those_chosen_for_each_alone() -> None:
         assert together[budget] == training.choose_on(examples, shipped_head(), budget)
 
 
+def _scores_with_hard_negatives(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validation-like scores: harm texts of every category, hard negatives scoring in the
+    middle of one category or another."""
+    rng = np.random.default_rng(seed)
+    categories = len(CATEGORY_IDS)
+    truth = np.zeros((900, categories), bool)
+    truth[np.arange(500), rng.integers(0, categories, 500)] = True
+    scores = rng.uniform(0.0, 0.15, truth.shape)
+    scores[truth] = rng.uniform(0.2, 1.0, truth.sum())
+    hard = np.arange(900) >= 500
+    scores[np.arange(500, 900), rng.integers(0, categories, 400)] = rng.uniform(0.2, 0.9, 400)
+    return scores, truth, hard
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_smaller_budget_continues_from_where_a_larger_one_stopped(seed: int) -> None:
+    scores, truth, hard = _scores_with_hard_negatives(seed)
+    start = np.full(len(CATEGORY_IDS), 0.2)
+    larger = training.within_budget(scores, truth, hard, start, budget=0.2)
+    smaller = training.within_budget(scores, truth, hard, start, budget=0.05)
+    assert not np.array_equal(larger, smaller)  # the smaller budget raised further
+    continued = training.within_budget(scores, truth, hard, larger, budget=0.05)
+    assert np.array_equal(continued, smaller)
+
+
+def test_choose_resumed_chooses_what_it_chooses_afresh() -> None:
+    scores, truth, hard = _scores_with_hard_negatives(4)
+    lexical = np.zeros_like(truth)
+    y = truth.astype(np.float32)
+    raised: training.Raised = {}
+    training.choose(scores, lexical, y, hard, 0.2, resume=raised)
+    assert set(raised) == set(training.LEXICON_VETOES)
+    resumed = training.choose(scores, lexical, y, hard, 0.05, resume=raised)
+    assert resumed == training.choose(scores, lexical, y, hard, 0.05)
+    assert all(budget == 0.05 for budget, _ in raised.values())
+
+
+@pytest.mark.parametrize("beta", [1.0, 2.0])
+def test_the_best_threshold_is_the_lowest_rounded_score_where_f_beta_peaks(beta: float) -> None:
+    rng = np.random.default_rng(5)
+    truth = rng.random(2000) < 0.3
+    # Scores on a coarse grid, so many texts share a score and F-beta has ties.
+    scores = np.where(truth, rng.uniform(0.3, 1, 2000), rng.uniform(0, 0.7, 2000))
+    scores = (np.round(scores * 40) / 40).astype(np.float32)
+    best, best_score = 0.5, -1.0
+    for threshold in np.unique(np.round(scores, 4)):  # every candidate, one at a time
+        predicted = scores >= threshold
+        tp = float((predicted & truth).sum())
+        fp, fn = float((predicted & ~truth).sum()), float((~predicted & truth).sum())
+        score = (1 + beta**2) * tp / max((1 + beta**2) * tp + beta**2 * fn + fp, 1)
+        if score > best_score:
+            best, best_score = float(threshold), score
+    assert 0.3 < best < 0.7
+    assert training._best_threshold(scores, truth, beta) == best
+
+
 def _wilson_lower(flagged: int, total: int) -> float:
     """The one-sided Wilson lower bound at ``SELF_HARM_CONFIDENCE``, by scipy (the lower end
     of a two-sided interval that leaves as much out on each side)."""

@@ -5,7 +5,8 @@
 3. the learned stage: the normalised text through MiniLM with the trained adapters, its token
    states pooled and read with the lexicon's findings by the trained classifier (``head``),
    its logits blended with a word model's (``words``), for every category the lexicon did
-   not decide.
+   not decide; where the head gives self-harm some probability, a specialist model reads
+   the text again and its logit is mixed in (``head.Specialist``).
 
 Each result gives a score per category, the categories over their thresholds, the spans that
 triggered each (in the text as written) and the stage that decided it.
@@ -107,13 +108,18 @@ class TextResult:
         return [finding.category for finding in self.findings]
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
+def _windows(text: str, margin: int = 0) -> list[tuple[int, int]]:
+    """The text's windows of ``WINDOW_WORDS`` words, each widened by ``margin`` words on
+    either side (the same windows, in the same order, whatever the margin)."""
     words = [(m.start(), m.end()) for m in _WORDS.finditer(text)]
     if len(words) <= WINDOW_WORDS:
         return [(0, len(text))]
     step = WINDOW_WORDS // 2  # windows overlap by half, so no phrase is cut in two everywhere
     return [
-        (words[first][0], words[min(first + WINDOW_WORDS, len(words)) - 1][1])
+        (
+            words[max(first - margin, 0)][0],
+            words[min(first + WINDOW_WORDS + margin, len(words)) - 1][1],
+        )
         for first in range(0, len(words) - step, step)
     ]
 
@@ -142,6 +148,13 @@ class _Stages:
     # model's (None without one), blended by ``Head.blended``.
     classifier_logits: np.ndarray
     word_logits: np.ndarray | None
+    lexical: np.ndarray  # each window's lexicon features
+    # Each window widened by half a window on either side, as the specialist reads it: it
+    # was trained on whole texts, and a window cut out of a longer one ("...say someone's
+    # talked about ending their life") reads to it as a crisis far more than to the head.
+    # A text of one window is read whole by both.
+    contexts: list[str]
+    language: str
 
 
 def _run_stages(texts: Sequence[str], language: str, head: Head) -> _Stages:
@@ -162,7 +175,38 @@ def _run_stages(texts: Sequence[str], language: str, head: Head) -> _Stages:
         states = member_states([n.text or " " for n in normalised], head.adapter)
         lexical[:] = np.stack([lexicon_features(m) for m in matches])
     classifier, words = head.logits(states, lexical, [n.text for n in normalised])
-    return _Stages(windows, matches, classifier, words)
+    contexts = [
+        texts[index][start:end]
+        for index, text in enumerate(texts)
+        if text.strip()
+        for start, end in _windows(text, margin=WINDOW_WORDS // 2)
+    ]
+    return _Stages(windows, matches, classifier, words, lexical, contexts, language)
+
+
+def _probabilities(stages: _Stages, head: Head, blends: Sequence[float]) -> list[np.ndarray]:
+    """Per blend, the learned probability per window and category: the head's, with the
+    specialist's reading mixed in for its category where the head gives that at least the
+    specialist's gate (the specialist runs once, on every window gated at any blend)."""
+    probabilities = [
+        head.blended(stages.classifier_logits, stages.word_logits, blend) for blend in blends
+    ]
+    specialist = head.specialist
+    if specialist is None or not stages.windows:
+        return probabilities
+    column = CATEGORY_IDS.index(specialist.category)
+    gated = np.flatnonzero(np.any([p[:, column] >= specialist.gate for p in probabilities], axis=0))
+    if gated.size == 0:
+        return probabilities
+    widened = [normalise(stages.contexts[w]) for w in gated]
+    terms = lexicon(stages.language)
+    lexical = np.stack([lexicon_features(terms.match(n) if terms else None) for n in widened])
+    states = member_states([n.text or " " for n in widened], specialist.adapter)
+    logits = specialist.member.logits(states[0], lexical)[:, 0]
+    for p in probabilities:
+        read = p[gated, column] >= specialist.gate
+        p[gated[read], column] = specialist.mixed(p[gated[read], column], logits[read])
+    return probabilities
 
 
 def classify_texts(
@@ -172,7 +216,7 @@ def classify_texts(
     language = language_code(language)
     head = head or shipped_head()
     stages = _run_stages(texts, language, head)
-    probabilities = head.blended(stages.classifier_logits, stages.word_logits)
+    (probabilities,) = _probabilities(stages, head, (head.blend,))
     windows_of: list[list[int]] = [[] for _ in texts]
     for w, (owner, _, _) in enumerate(stages.windows):
         windows_of[owner].append(w)
@@ -199,8 +243,7 @@ def stage_scores(
     lexical = np.zeros((len(texts), len(CATEGORY_IDS)), bool)
     np.logical_or.at(lexical, owners, decisive)
     scores = {}
-    for blend in blends:
-        probabilities = head.blended(stages.classifier_logits, stages.word_logits, blend)
+    for blend, probabilities in zip(blends, _probabilities(stages, head, blends), strict=True):
         learned = np.zeros((len(texts), len(CATEGORY_IDS)), np.float32)
         np.maximum.at(learned, owners, probabilities)
         scores[blend] = (learned, lexical)

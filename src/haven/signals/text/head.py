@@ -20,6 +20,12 @@ adapted blocks below ``shared_blocks`` and has adapters of its own only above, s
 encoder runs the lower blocks once for all members (``training.SHARED_BLOCKS``; the
 measurements are in docs/text-safety.md).
 
+A fourth part reads again what the others find hard in one category (self-harm): the
+*specialist*, one more adapted MiniLM with a classifier of one output, trained only on that
+category's texts and on the texts the head gives it some probability (``Specialist``). It
+runs only on the texts the head scores at least ``gate`` for the category, and its logit is
+mixed with the head's there.
+
 All of it lives in ``head.npz`` beside this module, rebuilt with fixed seeds from the labelled
 data in ``datasets/text-safety/``; ``head.json`` holds the per-category decision thresholds,
 the training facts and the sha256 of the data it was built from.
@@ -39,7 +45,7 @@ import numpy as np
 
 from haven.signals.text.fast_model import Adapter
 from haven.signals.text.lexicon import LexiconResult
-from haven.signals.text.minilm_graph import BLOCKS
+from haven.signals.text.minilm_graph import BLOCKS, HIDDEN
 from haven.signals.text.words import WordModel
 from haven.taxonomy import CATEGORY_IDS
 
@@ -110,6 +116,50 @@ class Member:
         return joined @ self.out_weight + self.out_bias
 
 
+def _digest(members: Sequence[Member], scale: float, shared_blocks: int) -> str:
+    digest = hashlib.sha256(f"{scale}/{shared_blocks}".encode())
+    for member in members:
+        for layer in sorted(member.adapters):
+            digest.update(layer.encode())
+            for array in member.adapters[layer]:
+                digest.update(np.ascontiguousarray(array, np.float32).tobytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Specialist:
+    """A second reading of one category where the head is unsure.
+
+    Why: the self-harm threshold is held low by its recall floor, so the hard negatives the
+    head gives some self-harm probability ("cut myself shaving", a recovery post, a song
+    that makes one "want to die") took most of the hard-negative budget (225 of the 322
+    flagged on the validation split of the fourteenth session's head). A model trained on
+    those texts alone, beside the people in crisis, errs on other texts than the head: mixed
+    in, it halves what a wrong reading costs (``training.SPECIALIST_SHARE``)."""
+
+    member: Member  # its adapters on every block, and a classifier of one output
+    category: str
+    gate: float  # the head's probability for the category from which the specialist reads
+    share: float  # the specialist's share of the mixed logit
+    scale: float
+
+    @cached_property
+    def adapter(self) -> Adapter:
+        """Its change to the encoder: a derived model of its own, run on the gated texts."""
+        return Adapter(
+            _digest((self.member,), self.scale, 0),
+            lambda: [weight_changes(self.member.adapters, self.scale)],
+        )
+
+    def mixed(self, probabilities: np.ndarray, logits: np.ndarray) -> np.ndarray:
+        """The head's probabilities for the category and the specialist's logits for the
+        same texts -> the mixed probabilities."""
+        clipped = np.clip(probabilities.astype(np.float64), 1e-7, 1 - 1e-7)
+        head_logits = np.log(clipped / (1 - clipped))
+        mixed = (1 - self.share) * head_logits + self.share * logits
+        return (1.0 / (1.0 + np.exp(-np.clip(mixed, -30, 30)))).astype(np.float32)
+
+
 @dataclass
 class Head:
     members: tuple[Member, ...]
@@ -130,22 +180,19 @@ class Head:
     blend: float = 1.0
     # The first member's blocks that the others share (see the module's docstring).
     shared_blocks: int = 0
+    specialist: Specialist | None = None
 
     @cached_property
     def adapter(self) -> Adapter:
         """All members' changes to the encoder, named by a digest of them: one derived model
         with one output per member."""
-        digest = hashlib.sha256(f"{self.scale}/{self.shared_blocks}".encode())
-        for member in self.members:
-            for layer in sorted(member.adapters):
-                digest.update(layer.encode())
-                for array in member.adapters[layer]:
-                    digest.update(np.ascontiguousarray(array, np.float32).tobytes())
 
         def changes() -> list[dict[str, np.ndarray]]:
             return [weight_changes(m.adapters, self.scale) for m in self.members]
 
-        return Adapter(digest.hexdigest(), changes, self.shared_blocks)
+        return Adapter(
+            _digest(self.members, self.scale, self.shared_blocks), changes, self.shared_blocks
+        )
 
     def logits(
         self,
@@ -182,54 +229,92 @@ class HeadUnavailable(RuntimeError):
     pass
 
 
+# Where head.npz keeps the specialist's weights, as a member's are kept under ``member{k}/``.
+SPECIALIST_PREFIX = "specialist/"
+
+
 def to_arrays(
-    members: Sequence[MemberWeights], words: WordModel | None = None, shared_blocks: int = 0
+    members: Sequence[MemberWeights],
+    words: WordModel | None = None,
+    shared_blocks: int = 0,
+    specialist: MemberWeights | None = None,
 ) -> dict[str, np.ndarray]:
-    """The arrays ``head.npz`` holds: member ``k``'s under the prefix ``member{k}/``."""
+    """The arrays ``head.npz`` holds: member ``k``'s under the prefix ``member{k}/``, the
+    specialist's under ``specialist/``."""
     arrays = words.to_arrays() if words else {}
     arrays["shared_blocks"] = np.array(shared_blocks, np.int64)
-    for index, (adapters, out_weight, out_bias) in enumerate(members):
-        prefix = f"member{index}/"
-        arrays[f"{prefix}out_weight"] = out_weight.astype(np.float32)
-        arrays[f"{prefix}out_bias"] = out_bias.astype(np.float32)
-        # The adapters are kept in half precision (half the file); the runtime widens them,
-        # and the thresholds are chosen on the model as read back from this file.
-        for layer, (down, up) in adapters.items():
-            arrays[f"{prefix}{layer}:down"] = down.astype(np.float16)
-            arrays[f"{prefix}{layer}:up"] = up.astype(np.float16)
+    for index, weights in enumerate(members):
+        arrays |= _member_arrays(f"member{index}/", weights)
+    if specialist is not None:
+        arrays |= _member_arrays(SPECIALIST_PREFIX, specialist)
     return arrays
 
 
+def _member_arrays(prefix: str, weights: MemberWeights) -> dict[str, np.ndarray]:
+    adapters, out_weight, out_bias = weights
+    arrays = {
+        f"{prefix}out_weight": out_weight.astype(np.float32),
+        f"{prefix}out_bias": out_bias.astype(np.float32),
+    }
+    # The adapters are kept in half precision (half the file); the runtime widens them,
+    # and the thresholds are chosen on the model as read back from this file.
+    for layer, (down, up) in adapters.items():
+        arrays[f"{prefix}{layer}:down"] = down.astype(np.float16)
+        arrays[f"{prefix}{layer}:up"] = up.astype(np.float16)
+    return arrays
+
+
+def _member(arrays: dict[str, np.ndarray], prefix: str) -> Member:
+    layers = sorted(
+        key.removeprefix(prefix).removesuffix(":down")
+        for key in arrays
+        if key.startswith(prefix) and key.endswith(":down")
+    )
+    return Member(
+        adapters={
+            layer: (
+                arrays[f"{prefix}{layer}:down"].astype(np.float32),
+                arrays[f"{prefix}{layer}:up"].astype(np.float32),
+            )
+            for layer in layers
+        },
+        out_weight=arrays[f"{prefix}out_weight"],
+        out_bias=arrays[f"{prefix}out_bias"],
+    )
+
+
 def _members(arrays: dict[str, np.ndarray], shared_blocks: int) -> tuple[Member, ...]:
-    members = []
+    members: list[Member] = []
     while f"member{len(members)}/out_weight" in arrays:
-        prefix = f"member{len(members)}/"
-        layers = sorted(
-            key.removeprefix(prefix).removesuffix(":down")
-            for key in arrays
-            if key.startswith(prefix) and key.endswith(":down")
-        )
-        if members and any(block_of(layer) < shared_blocks for layer in layers):
+        member = _member(arrays, f"member{len(members)}/")
+        if members and any(block_of(layer) < shared_blocks for layer in member.adapters):
             raise HeadUnavailable(
                 f"member {len(members)} of the text head adapts blocks it shares with the"
                 " first; retrain it"
             )
-        members.append(
-            Member(
-                adapters={
-                    layer: (
-                        arrays[f"{prefix}{layer}:down"].astype(np.float32),
-                        arrays[f"{prefix}{layer}:up"].astype(np.float32),
-                    )
-                    for layer in layers
-                },
-                out_weight=arrays[f"{prefix}out_weight"],
-                out_bias=arrays[f"{prefix}out_bias"],
-            )
-        )
+        members.append(member)
     if not members:
         raise HeadUnavailable("the text head file holds no trained member; retrain it")
     return tuple(members)
+
+
+def _specialist(arrays: dict[str, np.ndarray], meta: dict[str, object]) -> Specialist | None:
+    """The specialist, if head.npz holds one; head.json must then say how it is used."""
+    if f"{SPECIALIST_PREFIX}out_weight" not in arrays:
+        return None
+    settings = meta.get("specialist")
+    if not isinstance(settings, dict) or settings.get("category") not in CATEGORY_IDS:
+        raise HeadUnavailable("the text head's specialist has no valid settings in head.json")
+    member = _member(arrays, SPECIALIST_PREFIX)
+    if member.out_weight.shape != (2 * HIDDEN + LEXICON_FEATURES, 1):
+        raise HeadUnavailable("the text head's specialist must have one output; retrain it")
+    return Specialist(
+        member=member,
+        category=str(settings["category"]),
+        gate=float(settings["gate"]),
+        share=float(settings["share"]),
+        scale=float(meta["adapter_scale"]),  # type: ignore[arg-type]
+    )
 
 
 def from_files(weights: bytes, meta: dict[str, object]) -> Head:
@@ -253,6 +338,7 @@ def from_files(weights: bytes, meta: dict[str, object]) -> Head:
         words=WordModel.from_arrays(arrays),
         blend=float(meta.get("blend", 1.0)),  # type: ignore[arg-type]
         shared_blocks=shared_blocks,
+        specialist=_specialist(arrays, meta),
     )
 
 

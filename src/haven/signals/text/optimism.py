@@ -125,9 +125,16 @@ def choose_for_target(
     does, within ``target`` less the optimism measured at the blend and veto chosen for
     ``target`` itself."""
     scores, y, hard_negative = training.validation_scores(validation, head)
-    first = training.best_choice(scores, y, hard_negative, target)
+    # The corrected budget is never above the target, so its choice continues the target's
+    # raising of the thresholds instead of starting over (``training.choose``'s ``resume``).
+    raised: dict[float, training.Raised] = {}
+    first = training.best_choice(scores, y, hard_negative, target, raised)
     learned, lexical = scores[first.blend]
     measured = gaps(learned, lexical, y, hard_negative, target, first.blend, first.lexicon_veto)
     budget = corrected_budget(target, measured)
-    choice = first if budget == target else training.best_choice(scores, y, hard_negative, budget)
+    choice = (
+        first
+        if budget == target
+        else training.best_choice(scores, y, hard_negative, budget, raised)
+    )
     return BudgetedChoice(choice, target, budget, tuple(measured))

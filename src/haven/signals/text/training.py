@@ -56,6 +56,21 @@ KINDS = ("harm", "benign", "hard_negative")
 SEEDS = (20261128, 20261206)
 MEMBERS = 1
 SHARED_BLOCKS = 4
+# The specialist (``head.Specialist``): a second adapted MiniLM for one category, trained on
+# that category's texts and on the fitted texts the head gives it at least
+# SPECIALIST_SUBSET_GATE (at the classifier's share SPECIALIST_SUBSET_BLEND of the blend, as
+# the head will mostly be blended), and read where the head gives at least SPECIALIST_GATE,
+# its logit weighing SPECIALIST_SHARE of the mixed one. Chosen in one experiment on the
+# fourteenth session's head (docs/text-safety.md): on the validation split, hard negatives
+# flagged for self-harm at its recall floor fell from 226 to 153 at these settings, to
+# 148-175 at the others tried (gates 0.02-0.1, shares 0.3-1); read ungated with a share of
+# 0.7 or more, it flagged more than the head alone.
+SPECIALIST = "self_harm_suicide"
+SPECIALIST_SEED = 777
+SPECIALIST_SUBSET_BLEND = 0.5
+SPECIALIST_SUBSET_GATE = 0.05
+SPECIALIST_GATE = 0.1
+SPECIALIST_SHARE = 0.3
 # No category fires below this score, however its validation F-score came out.
 MIN_THRESHOLD = 0.2
 RECALL_WEIGHTED_FLOOR = 0.02
@@ -210,12 +225,24 @@ def _f_beta(predicted: np.ndarray, truth: np.ndarray, beta: float) -> float:
 
 
 def _best_threshold(scores: np.ndarray, truth: np.ndarray, beta: float = 1.0) -> float:
-    """The threshold with the best F-beta on these validation scores."""
-    best, best_score = 0.5, -1.0
-    for threshold in np.unique(np.round(scores, 4)):
-        score = _f_beta(scores >= threshold, truth, beta)
-        if score > best_score:
-            best, best_score = float(threshold), score
+    """The threshold with the best F-beta on these validation scores: of the scores rounded
+    to 4 places, the lowest where F-beta peaks."""
+    best = 0.5
+    candidates = np.unique(np.round(scores, 4))
+    if candidates.size:
+        # Texts at or over each candidate, counted by sorted position (one pass, not one a
+        # candidate), and the F-beta of each computed as ``_f_beta`` does.
+        def at_or_over(values: np.ndarray) -> np.ndarray:
+            ordered = np.sort(values)
+            return (len(ordered) - np.searchsorted(ordered, candidates, side="left")).astype(
+                np.float64
+            )
+
+        tp, fp = at_or_over(scores[truth]), at_or_over(scores[~truth])
+        fn = float(truth.sum()) - tp
+        weight = 1 + beta**2
+        f = weight * tp / np.maximum(weight * tp + beta**2 * fn + fp, 1)
+        best = float(candidates[int(np.argmax(f))])
     # A recall-weighted category may go lower: missing a person in crisis costs most.
     floor = RECALL_WEIGHTED_FLOOR if beta > 1 else MIN_THRESHOLD
     return float(min(max(best, floor), 0.95))
@@ -247,6 +274,9 @@ LEXICON_VETOES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
 # least 90 % sure a self-harm or grooming term is not what it seems (``critical_veto``).
 CRITICAL_VETOES = (0.0, 0.01, 0.02, 0.05, 0.1)
 _CRITICAL = np.array([c in CRITICAL for c in CATEGORY_IDS])
+# Per lexicon veto, the budget ``within_budget`` last raised the thresholds to and where
+# they ended (``choose``'s ``resume``).
+Raised = dict[float, tuple[float, np.ndarray]]
 
 
 def _mean_f_beta(decided: np.ndarray, truth: np.ndarray, cut: np.ndarray) -> float:
@@ -273,42 +303,55 @@ def within_budget(
 
     The F-optimal thresholds of each category alone add up: thirteen categories, each
     flagging a few hyperboles and counter-speech texts, flag far more than the issue's 5 % of
-    hard negatives. The cheapest categories to tighten go first."""
-    cut = cut.copy()
-    self_harm = _SELF_HARM
-    in_crisis = truth[:, self_harm]
+    hard negatives. The cheapest categories to tighten go first.
+
+    The steps taken do not depend on the budget, only where they stop: so the end point for
+    one budget is a valid ``cut`` to continue from for any smaller one (``choose``'s
+    ``resume``), with the same result as starting over."""
+    cut = np.asarray(cut, np.float64).copy()
+    in_crisis = truth[:, _SELF_HARM]
     floor = self_harm_recall_floor(int(in_crisis.sum()))
+    crisis_scores = decided[in_crisis, _SELF_HARM]
     hard = decided[hard_negative]
+    betas = [RECALL_WEIGHTED.get(c, 1.0) for c in CATEGORY_IDS]
 
-    def flagged_hard(candidate: np.ndarray) -> int:
-        return int((hard >= candidate).any(axis=1).sum())
+    def f_beta(i: int, threshold: np.float64) -> float:
+        return _f_beta(decided[:, i] >= threshold, truth[:, i], betas[i])
 
-    while flagged_hard(cut) > budget * len(hard):
-        now_flagged, now_score = flagged_hard(cut), _mean_f_beta(decided, truth, cut)
-        best: tuple[float, np.ndarray] | None = None
+    scores = [f_beta(i, cut[i]) for i in range(len(CATEGORY_IDS))]
+    flags = hard >= cut
+    while int(flags.any(axis=1).sum()) > budget * len(hard):
+        now_flagged, now_score = int(flags.any(axis=1).sum()), float(np.mean(scores))
+        per_text = flags.sum(axis=1)
+        best: tuple[float, int, np.float64, float] | None = None
         for i in range(len(CATEGORY_IDS)):
+            # Only this category's threshold moves: the texts another category flags stay
+            # flagged, and only this category's F-score changes.
+            by_others = per_text - flags[:, i] > 0
             # The next few places to put this category's threshold: just above each hard
             # negative it still flags, lowest first.
-            above = np.unique(hard[:, i][hard[:, i] >= cut[i]])[:5]
+            above = np.unique(hard[:, i][flags[:, i]])[:5]
             for score in above:
-                candidate = cut.copy()
-                candidate[i] = min(float(score) + 1e-4, 1.0)
+                threshold = np.float64(min(float(score) + 1e-4, 1.0))
                 if (
-                    i == self_harm
+                    i == _SELF_HARM
                     and in_crisis.any()  # (none: a small sample, e.g. a test's)
-                    and (decided[in_crisis, self_harm] >= candidate[self_harm]).mean() < floor
+                    and (crisis_scores >= threshold).mean() < floor
                 ):
                     break
-                cleared = now_flagged - flagged_hard(candidate)
+                cleared = now_flagged - int((by_others | (hard[:, i] >= threshold)).sum())
                 if cleared <= 0:
                     continue
-                cost = max(now_score - _mean_f_beta(decided, truth, candidate), 0.0)
+                category_score = f_beta(i, threshold)
+                moved = [*scores[:i], category_score, *scores[i + 1 :]]
+                cost = max(now_score - float(np.mean(moved)), 0.0)
                 value = cleared / (cost + 1e-6)
                 if best is None or value > best[0]:
-                    best = (value, candidate)
+                    best = (value, i, threshold, category_score)
         if best is None:
             break  # nothing left to raise without missing people in crisis
-        cut = best[1]
+        _, i, cut[i], scores[i] = best
+        flags[:, i] = hard[:, i] >= cut[i]
     return cut
 
 
@@ -344,21 +387,30 @@ def choose(
     hard_negative: np.ndarray,
     budget: float = HARD_NEGATIVE_BUDGET,
     vetoes: Sequence[float] = LEXICON_VETOES,
+    resume: Raised | None = None,
 ) -> tuple[float, float, float, dict[str, float]]:
     """The lexicon veto (of ``vetoes``) and the thresholds that together score best on the
     validation split (mean F-score over the categories, F2 where a miss costs most), the
     thresholds then raised until the hard negatives flagged are within budget
     (``within_budget``); the critical categories' veto by ``critical_veto``. Returns that
-    mean F-score, the veto, the critical categories' veto and the thresholds."""
+    mean F-score, the veto, the critical categories' veto and the thresholds.
+
+    ``resume`` holds, per veto, where an earlier call on the same scores stopped raising
+    and for which budget; a budget no larger continues from there (the same result, without
+    taking the same steps again), and this call's end points replace them."""
     truth = y > 0
     critical = critical_veto(learned, lexical, truth)
     best: tuple[float, float, np.ndarray] | None = None
     for veto in vetoes:
         decided = decided_scores(learned, lexical, veto, critical)
-        chosen = thresholds(decided, y)
-        cut = within_budget(
-            decided, truth, hard_negative, np.array([chosen[c] for c in CATEGORY_IDS]), budget
-        )
+        if resume is not None and veto in resume and resume[veto][0] >= budget:
+            start = resume[veto][1]
+        else:
+            chosen = thresholds(decided, y)
+            start = np.array([chosen[c] for c in CATEGORY_IDS])
+        cut = within_budget(decided, truth, hard_negative, start, budget)
+        if resume is not None:
+            resume[veto] = (budget, cut)
         score = _mean_f_beta(decided, truth, cut)
         if best is None or score > best[0]:
             best = (score, veto, cut)
@@ -400,7 +452,13 @@ def choices_on(
 ) -> dict[float, Choice]:
     """``choose_on`` for each of several budgets, the texts read by the encoder once."""
     scores, y, hard_negative = validation_scores(validation, head)
-    return {budget: best_choice(scores, y, hard_negative, budget) for budget in budgets}
+    resume: dict[float, Raised] = {}
+    # Largest budget first: each smaller one continues where the one before stopped.
+    chosen = {
+        budget: best_choice(scores, y, hard_negative, budget, resume)
+        for budget in sorted(set(budgets), reverse=True)
+    }
+    return {budget: chosen[budget] for budget in budgets}
 
 
 def validation_scores(
@@ -420,16 +478,33 @@ def best_choice(
     y: np.ndarray,
     hard_negative: np.ndarray,
     budget: float,
+    resume: dict[float, Raised] | None = None,
 ) -> Choice:
     """Of ``choose`` at each blend of ``scores`` (``classify.stage_scores``), the choice
-    scoring best."""
+    scoring best. ``resume``: per blend, ``choose``'s."""
     best: tuple[float, Choice] | None = None
     for blend, (learned, lexical) in scores.items():
-        score, veto, critical, chosen = choose(learned, lexical, y, hard_negative, budget)
+        raised = None if resume is None else resume.setdefault(blend, {})
+        score, veto, critical, chosen = choose(
+            learned, lexical, y, hard_negative, budget, resume=raised
+        )
         if best is None or score > best[0]:
             best = (score, Choice(blend, veto, critical, chosen))
     assert best is not None
     return best[1]
+
+
+def specialist_subset(fitted: Sequence[Example], head: Head) -> list[Example]:
+    """The texts the specialist is trained on: those of ``SPECIALIST``'s category, and those
+    ``head`` (without a specialist) gives it at least ``SPECIALIST_SUBSET_GATE``."""
+    column = CATEGORY_IDS.index(SPECIALIST)
+    blend = SPECIALIST_SUBSET_BLEND if head.words is not None else 1.0
+    learned, _ = stage_scores([e.text for e in fitted], head, (blend,))[blend]
+    return [
+        example
+        for example, score in zip(fitted, learned[:, column], strict=True)
+        if SPECIALIST in example.labels or score >= SPECIALIST_SUBSET_GATE
+    ]
 
 
 def fit_word_model(fitted: list[Example], c: float = WORD_MODEL_C) -> WordModel:

@@ -32,6 +32,7 @@ from haven.signals.text.embeddings import MODEL
 from haven.signals.text.head import MemberWeights, as_kept, block_of, weight_changes
 from haven.signals.text.minilm_graph import BLOCKS, EPSILON, HEADS, HIDDEN
 from haven.signals.text.onnx_weights import read_weights, with_changes
+from haven.taxonomy import CATEGORY_IDS
 
 ADAPTED = (
     "attention.self.query",
@@ -380,6 +381,31 @@ def fit_members(
         )
         trained.append(member_weights(model))
     return trained
+
+
+def fit_specialist(subset: list[training.Example]) -> MemberWeights:
+    """The specialist (``head.Specialist``) trained on ``subset``
+    (``training.specialist_subset``): adapters on every block of the packaged MiniLM and a
+    classifier with one output, for ``training.SPECIALIST``'s category, from
+    ``training.SPECIALIST_SEED`` with the members' settings."""
+    import onnx
+
+    print(f"training the specialist on {len(subset)} texts", file=sys.stderr, flush=True)
+    ids, lexical = training.model_inputs([e.text for e in subset])
+    column = CATEGORY_IDS.index(training.SPECIALIST)
+    model = fit(
+        read_weights(onnx.load(str(MODEL.locate()))),
+        ids,
+        lexical,
+        np.ascontiguousarray(training.targets(subset)[:, column : column + 1]),
+        seed=training.SPECIALIST_SEED,
+        rank=training.RANK,
+        scale=training.SCALE,
+        epochs=training.EPOCHS,
+        batch=training.MINIBATCH,
+        learning_rate=training.LEARNING_RATE,
+    )
+    return member_weights(model)
 
 
 def token_states(model: MiniLM, token_ids: Sequence[int]) -> np.ndarray:
