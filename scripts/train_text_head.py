@@ -10,14 +10,17 @@ the classifier with PyTorch on MiniLM's weights as read from the packaged ONNX f
 seeds (``training.SEEDS``: the head's members, each past the first a branch sharing its
 lower blocks; ``--keep-first-member`` keeps the first as trained before and trains the
 others), then the word model on the same texts
-(``training.fit_word_model``), and writes ``src/haven/signals/text/head.npz``. Then it runs
-the validation texts through the model as Haven runs it (the derived int8 encoder with the
-adapters, the lexicon, the head and the word model in numpy) and writes the blend of the two
-and the thresholds that score best there, within the hard-negative budget
+(``training.fit_word_model``), then the self-harm specialist on the texts the head is
+unsure of (``tuning.fit_specialist``; ``--specialist-only`` keeps the members and the word
+model and trains it alone, about 15 minutes), and writes ``src/haven/signals/text/head.npz``.
+Then it runs the validation texts through the model as Haven runs it (the derived int8
+encoder with the adapters, the lexicon, the head and the word model in numpy) and writes the
+blend of the two and the thresholds that score best there, within the hard-negative budget
 (``--hard-negative-budget``), into ``head.json`` with the training facts. About 40 minutes
 a member on 2 idle cores (62,000 texts); ``--words-only`` keeps the members and takes a few
-minutes; ``--thresholds-only`` a minute or two a member. The held-out split and the external
-sets are only read by the benchmarks (``benchmarks/text_quality.py``, ``text_budgets.py``,
+minutes; ``--thresholds-only`` about a minute on idle cores
+(``benchmarks/text_threshold_step.py``). The held-out split and the external sets are only
+read by the benchmarks (``benchmarks/text_quality.py``, ``text_budgets.py``,
 ``text_model_variants.py``).
 """
 
