@@ -12,7 +12,7 @@ lower blocks; ``--keep-first-member`` keeps the first as trained before and trai
 others), then the word model on the same texts
 (``training.fit_word_model``), then the self-harm specialist on the texts the head is
 unsure of (``tuning.fit_specialist``; ``--specialist-only`` keeps the members and the word
-model and trains it alone, about 15 minutes), and writes ``src/haven/signals/text/head.npz``.
+model and trains it alone, about 11 minutes), and writes ``src/haven/signals/text/head.npz``.
 Then it runs the validation texts through the model as Haven runs it (the derived int8
 encoder with the adapters, the lexicon, the head and the word model in numpy) and writes the
 blend of the two and the thresholds that score best there, within the hard-negative budget
