@@ -148,12 +148,13 @@ class _Stages:
     # model's (None without one), blended by ``Head.blended``.
     classifier_logits: np.ndarray
     word_logits: np.ndarray | None
+    normalised: list[str]  # each window's normalised text, as the head read it
     lexical: np.ndarray  # each window's lexicon features
-    # Each window widened by half a window on either side, as the specialist reads it: it
-    # was trained on whole texts, and a window cut out of a longer one ("...say someone's
-    # talked about ending their life") reads to it as a crisis far more than to the head.
-    # A text of one window is read whole by both.
-    contexts: list[str]
+    # Each window widened by half a window on either side, as the specialist reads it (None
+    # where that is the window itself: a text of one window is read whole by both). It was
+    # trained on whole texts, and a window cut out of a longer one ("...say someone's talked
+    # about ending their life") reads to it as a crisis far more than to the head.
+    contexts: list[str | None]
     language: str
 
 
@@ -174,14 +175,19 @@ def _run_stages(texts: Sequence[str], language: str, head: Head) -> _Stages:
         # One run of the adapted encoder gives every member's token states.
         states = member_states([n.text or " " for n in normalised], head.adapter)
         lexical[:] = np.stack([lexicon_features(m) for m in matches])
-    classifier, words = head.logits(states, lexical, [n.text for n in normalised])
-    contexts = [
-        texts[index][start:end]
+    texts_read = [n.text for n in normalised]
+    classifier, words = head.logits(states, lexical, texts_read)
+    widened = [
+        (index, start, end)
         for index, text in enumerate(texts)
         if text.strip()
         for start, end in _windows(text, margin=WINDOW_WORDS // 2)
     ]
-    return _Stages(windows, matches, classifier, words, lexical, contexts, language)
+    contexts = [
+        None if span == window else texts[span[0]][span[1] : span[2]]
+        for span, window in zip(widened, windows, strict=True)
+    ]
+    return _Stages(windows, matches, classifier, words, texts_read, lexical, contexts, language)
 
 
 def _probabilities(stages: _Stages, head: Head, blends: Sequence[float]) -> list[np.ndarray]:
@@ -198,14 +204,22 @@ def _probabilities(stages: _Stages, head: Head, blends: Sequence[float]) -> list
     gated = np.flatnonzero(np.any([p[:, column] >= specialist.gate for p in probabilities], axis=0))
     if gated.size == 0:
         return probabilities
-    widened = [normalise(stages.contexts[w]) for w in gated]
     terms = lexicon(stages.language)
-    lexical = np.stack([lexicon_features(terms.match(n) if terms else None) for n in widened])
-    states = member_states([n.text or " " for n in widened], specialist.adapter)
+    read: list[str] = []
+    lexical = stages.lexical[gated].copy()
+    for row, window in enumerate(gated):
+        context = stages.contexts[window]
+        if context is None:  # the window is the whole text: as the head read it
+            read.append(stages.normalised[window])
+            continue
+        widened = normalise(context)
+        read.append(widened.text)
+        lexical[row] = lexicon_features(terms.match(widened) if terms else None)
+    states = member_states([text or " " for text in read], specialist.adapter)
     logits = specialist.member.logits(states[0], lexical)[:, 0]
     for p in probabilities:
-        read = p[gated, column] >= specialist.gate
-        p[gated[read], column] = specialist.mixed(p[gated[read], column], logits[read])
+        over = p[gated, column] >= specialist.gate
+        p[gated[over], column] = specialist.mixed(p[gated[over], column], logits[over])
     return probabilities
 
 
