@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from haven.signals.text import optimism, training, tuning
-from haven.signals.text.head import SPECIALIST_PREFIX, from_files, to_arrays
+from haven.signals.text.head import SPECIALIST_PREFIX, from_files, specialist_arrays, to_arrays
 from haven.signals.text.lexicon import lexicon
 from haven.signals.text.words import WordModel
 
@@ -119,9 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         if options.specialist_only:
             kept = {k: v for k, v in trained.items() if not k.startswith(SPECIALIST_PREFIX)}
             facts.pop("specialist", None)
-            specialist = fit_specialist(kept, facts, fitted)
-            training.save_weights(kept | specialist[0], OUTPUT)
-            facts["specialist"] = specialist[1]
+            specialist, facts["specialist"] = fit_specialist(kept, facts, fitted)
+            training.save_weights(kept | specialist, OUTPUT)
         choose_thresholds((OUTPUT / "head.npz").read_bytes(), validation, facts, budget)
         return 0
     print(f"fitting {len(fitted)} texts, validating on {len(validation)}", file=sys.stderr)
@@ -181,8 +180,7 @@ def fit_specialist(
         "subset_blend": training.SPECIALIST_SUBSET_BLEND,
         "fitted_on": len(subset),
     }
-    kept = to_arrays([], specialist=weights)
-    return {k: v for k, v in kept.items() if k.startswith(SPECIALIST_PREFIX)}, settings
+    return specialist_arrays(weights), settings
 
 
 def word_facts(words: WordModel) -> dict[str, object]:

@@ -135,7 +135,8 @@ class Specialist:
     that makes one "want to die") took most of the hard-negative budget (225 of the 322
     flagged on the validation split of the fourteenth session's head). A model trained on
     those texts alone, beside the people in crisis, errs on other texts than the head: mixed
-    in, it halves what a wrong reading costs (``training.SPECIALIST_SHARE``)."""
+    in (``training.SPECIALIST_SHARE``), it took the validation hard negatives flagged for
+    self-harm at the recall floor from 226 to 157."""
 
     member: Member  # its adapters on every block, and a classifier of one output
     category: str
@@ -246,8 +247,13 @@ def to_arrays(
     for index, weights in enumerate(members):
         arrays |= _member_arrays(f"member{index}/", weights)
     if specialist is not None:
-        arrays |= _member_arrays(SPECIALIST_PREFIX, specialist)
+        arrays |= specialist_arrays(specialist)
     return arrays
+
+
+def specialist_arrays(weights: MemberWeights) -> dict[str, np.ndarray]:
+    """The specialist's arrays as ``head.npz`` holds them (under ``specialist/``)."""
+    return _member_arrays(SPECIALIST_PREFIX, weights)
 
 
 def _member_arrays(prefix: str, weights: MemberWeights) -> dict[str, np.ndarray]:

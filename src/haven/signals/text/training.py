@@ -62,8 +62,9 @@ SHARED_BLOCKS = 4
 # the head will mostly be blended), and read where the head gives at least SPECIALIST_GATE,
 # its logit weighing SPECIALIST_SHARE of the mixed one. Chosen in one experiment on the
 # fourteenth session's head (docs/text-safety.md): on the validation split, hard negatives
-# flagged for self-harm at its recall floor fell from 226 to 153 at these settings, to
-# 148-175 at the others tried (gates 0.02-0.1, shares 0.3-1); read ungated with a share of
+# flagged for self-harm at its recall floor fell from 226 to 153 at these settings (157 as
+# Haven runs it: the int8 encoder, the windows widened by ``classify``), to 148-175 at the
+# others tried (gates 0.02-0.1, shares 0.3-1); read ungated with a share of
 # 0.7 or more, it flagged more than the head alone.
 SPECIALIST = "self_harm_suicide"
 SPECIALIST_SEED = 777
